@@ -1,0 +1,17 @@
+#pragma once
+// Each `mambawb` subcommand registers itself on the CLI11 app and runs from its callback.
+// Exit codes: 0 success, 2 bad input (mwb::Error), 1 failure at run time.
+
+#include <CLI/CLI.hpp>
+
+namespace mwb::cli {
+
+/// Options every subcommand shares.
+struct GlobalOptions {
+    int threads = 0;  // intra-op threads; 0 = all cores
+};
+
+void addInfoCommand(CLI::App& app, const GlobalOptions& global);
+void addTrainCommand(CLI::App& app, const GlobalOptions& global);
+
+}  // namespace mwb::cli

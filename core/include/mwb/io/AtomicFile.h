@@ -1,0 +1,19 @@
+#pragma once
+// Crash-safe file replacement: a reader sees the old file or the new one, never half of one.
+
+#include <functional>
+#include <string>
+
+namespace mwb::io {
+
+/// Writes `contents` to `path` through a temporary file in the same folder, flushed and
+/// fsync'ed before it is renamed over `path`. Throws mwb::Error naming the path on failure,
+/// leaving any previous file untouched.
+void writeFileAtomically(const std::string& path, const std::string& contents);
+
+/// As above, for writers that stream into a file path (e.g. torch::save): `write` receives
+/// the temporary path, then the file is fsync'ed and renamed over `path`.
+void replaceFileAtomically(const std::string& path,
+                           const std::function<void(const std::string& tmpPath)>& write);
+
+}  // namespace mwb::io

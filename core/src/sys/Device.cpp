@@ -1,0 +1,31 @@
+#include "mwb/sys/Device.h"
+
+#include <torch/cuda.h>
+
+#include "mwb/Error.h"
+
+namespace mwb::sys {
+
+torch::Device resolveDevice(const std::string& name) {
+    if (name == "cpu") return torch::kCPU;
+    const bool haveCuda = torch::cuda::is_available();
+    if (name == "cuda") {
+        if (!haveCuda) {
+            throw Error("run.device is 'cuda' but no CUDA device is available (this LibTorch "
+                        "build or machine has none); set run.device=cpu or auto");
+        }
+        return torch::Device(torch::kCUDA, 0);
+    }
+    if (name == "auto") return haveCuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+    throw Error("unknown device '" + name + "'; use auto, cpu or cuda");
+}
+
+std::string describeDevice(const torch::Device& device) {
+    if (device.is_cuda()) {
+        return "CUDA device " + std::to_string(device.index()) + " of " +
+               std::to_string(torch::cuda::device_count());
+    }
+    return "CPU";
+}
+
+}  // namespace mwb::sys

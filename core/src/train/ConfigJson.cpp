@@ -1,0 +1,146 @@
+#include "mwb/train/ConfigJson.h"
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "mwb/Error.h"
+#include "mwb/io/AtomicFile.h"
+#include "mwb/train/ConfigSchema.h"
+
+namespace mwb::train {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// "model.depth" -> json pointer "/model/depth".
+json::json_pointer pointerOf(const std::string& key) {
+    std::string p = "/" + key;
+    for (auto& ch : p)
+        if (ch == '.') ch = '/';
+    return json::json_pointer(p);
+}
+
+std::string typeName(const json& v) {
+    if (v.is_boolean()) return "a boolean";
+    if (v.is_number_integer() || v.is_number_unsigned()) return "an integer";
+    if (v.is_number()) return "a number";
+    if (v.is_string()) return "a string";
+    if (v.is_object()) return "an object";
+    if (v.is_array()) return "an array";
+    return "null";
+}
+
+void readField(const ConfigField& f, const json& v, const std::string& where) {
+    auto wrongType = [&](const char* expected) {
+        throw Error(where + ": config key '" + f.key + "': value " + v.dump() + " is " +
+                    typeName(v) + ", expected " + expected);
+    };
+    if (auto* b = std::get_if<bool*>(&f.ref)) {
+        if (!v.is_boolean()) wrongType("true or false");
+        **b = v.get<bool>();
+    } else if (auto* i = std::get_if<int64_t*>(&f.ref)) {
+        if (v.is_number_float()) {
+            double d = v.get<double>();
+            if (d != static_cast<double>(static_cast<int64_t>(d))) wrongType("an integer");
+            **i = static_cast<int64_t>(d);
+        } else if (v.is_number_integer() || v.is_number_unsigned()) {
+            **i = v.get<int64_t>();
+        } else {
+            wrongType("an integer");
+        }
+    } else if (auto* d = std::get_if<double*>(&f.ref)) {
+        if (!v.is_number()) wrongType("a number");
+        **d = v.get<double>();
+    } else {
+        if (!v.is_string()) wrongType("a string");
+        *std::get<std::string*>(f.ref) = v.get<std::string>();
+    }
+}
+
+// Walks every leaf of `node`; a leaf or object that no field describes is an unknown key.
+void readObject(const json& node, const std::string& prefix, const std::vector<ConfigField>& fields,
+                const std::string& where) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
+        if (const ConfigField* f = findField(fields, key)) {
+            readField(*f, it.value(), where);
+            continue;
+        }
+        bool isSection = false;
+        for (const auto& f : fields) isSection |= f.key.rfind(key + ".", 0) == 0;
+        if (!isSection) {
+            throw Error(where + ": unknown config key '" + key +
+                        "'; check its spelling (`mambawb train --print-config` lists every key)");
+        }
+        if (!it.value().is_object()) {
+            throw Error(where + ": config key '" + key + "' is a section and needs an object, not " +
+                        typeName(it.value()));
+        }
+        readObject(it.value(), key, fields, where);
+    }
+}
+
+}  // namespace
+
+json toJson(const Config& config) {
+    Config copy = config;
+    json out = json::object();
+    for (const auto& f : configFields(copy)) {
+        std::visit([&](auto* p) { out[pointerOf(f.key)] = *p; }, f.ref);
+    }
+    return out;
+}
+
+Config fromJson(const json& j, const Config& base, const std::string& where) {
+    if (!j.is_object()) throw Error(where + ": a config must be a JSON object, not " + typeName(j));
+    Config config = base;
+    auto fields = configFields(config);
+    readObject(j, "", fields, where);
+    try {
+        validate(config);
+    } catch (const Error& e) {
+        throw Error(where + ": " + e.what());
+    }
+    return config;
+}
+
+Config loadConfig(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw Error("cannot open config file '" + path + "'; check the path");
+    json j;
+    try {
+        j = json::parse(in);
+    } catch (const json::parse_error& e) {
+        throw Error(path + ": not valid JSON at byte " + std::to_string(e.byte) +
+                    "; fix the syntax (" + e.what() + ")");
+    }
+    return fromJson(j, Config{}, path);
+}
+
+void saveConfig(const Config& config, const std::string& path) {
+    io::writeFileAtomically(path, toJson(config).dump(2) + "\n");
+}
+
+void applyOverride(Config& config, const std::string& assignment) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0) {
+        throw Error("override '" + assignment + "' is not key=value, e.g. model.depth=12");
+    }
+    const std::string key = assignment.substr(0, eq);
+    Config next = config;
+    auto fields = configFields(next);
+    const ConfigField* f = findField(fields, key);
+    if (!f) {
+        throw Error("unknown config key '" + key +
+                    "' in --set; check its spelling (`mambawb train --print-config` lists every key)");
+    }
+    setFieldText(*f, assignment.substr(eq + 1));
+    validate(next);
+    config = next;
+}
+
+bool operator==(const Config& a, const Config& b) { return toJson(a) == toJson(b); }
+
+}  // namespace mwb::train
