@@ -147,7 +147,9 @@ TEST(AutoAugment, RandAugmentAppliesTwoOpsAtMagnitudeNine) {
             if (op.name == "Rotate") {
                 EXPECT_NEAR(std::abs(op.magnitude), 9.0, 1e-5);
             }
-            if (op.name == "Posterize") EXPECT_EQ(op.magnitude, 7);
+            if (op.name == "Posterize") {
+                EXPECT_EQ(op.magnitude, 7);
+            }
         }
     }
     EXPECT_NEAR(double(identity) / total, 1.0 / 14.0, 0.02);  // Identity is 1 of 14 ops
