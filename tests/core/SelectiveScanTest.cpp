@@ -89,7 +89,11 @@ std::pair<Tensor, std::vector<Tensor>> outputAndGrads(const ScanFn& fn, const In
     const Tensor y = fn(g);
     (y.to(torch::kFloat) * w).sum().backward();
     std::vector<Tensor> grads;
-    for (const auto& t : g.all()) grads.push_back(t.defined() ? t.grad() : Tensor());
+    for (const auto& t : g.all()) {
+        // An input the graph does not reach (A when L = 1 in the generic path) has zero gradient.
+        if (!t.defined()) grads.emplace_back();
+        else grads.push_back(t.grad().defined() ? t.grad() : torch::zeros_like(t));
+    }
     return {y.detach(), grads};
 }
 

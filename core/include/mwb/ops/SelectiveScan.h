@@ -9,14 +9,17 @@
 //   y_t = <x_t, C_t>_N + Dskip * u_t;   y *= silu(z) when z is given.
 //
 // On the CPU `selectiveScan` runs a fused kernel: parallel over batch x channels, sequential
-// over L, the N-vector of state in a small local array. The forward pass allocates nothing
-// of size (B, D, L, N). Autograd saves only the inputs. The backward pass recomputes the
-// states one (batch, channel) row at a time into a per-task scratch of 2 * L * N floats
-// (the states and the decays exp(d_t * A)), then walks the row backwards. Besides the
-// gradients themselves it holds per-task partial sums for the gradients that several rows
-// share (B and C: T x B x L x N floats; A: T x D x N; Dskip, deltaBias: T x D), where T is
-// the number of tasks (at most the intra-op thread count). For B=64, L=64, N=16 and 2 threads
-// that is 1 MiB, against 25 MiB for one (B, D, L, N) fp32 tensor at D=384.
+// over L, the N-vector of state in a small local array. It reads u, delta and z in place
+// (any strides; float32, bfloat16 or float64) and allocates nothing of size (B, D, L, N):
+// the forward pass holds one state vector per task. Autograd saves only the inputs. The
+// backward pass recomputes the states one (batch, channel) row at a time into a per-task
+// scratch of (2L + 2) x N + 6L values (the states x_0..x_L, the decays exp(d_t A), the row's
+// inputs), then walks the row backwards. Besides the gradients themselves it holds per-task
+// partial sums for the gradients that rows share (B and C: T x B x L x N floats each; A:
+// T x D x N; Dskip, deltaBias: T x D), T being the task count (at most the intra-op thread
+// count). For B=64, L=64, N=16 and 2 threads that is 1 MiB, against 25 MiB for one
+// (B, D, L, N) fp32 tensor at D=384. y (and the gradients of u, delta, z) are laid out as
+// (B, L, D) in memory, which is what the output projection reads.
 // On other devices it runs `selectiveScanGeneric`, built from tensor ops.
 
 #include <torch/types.h>
