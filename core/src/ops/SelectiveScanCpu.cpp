@@ -1,6 +1,8 @@
-// The fused CPU selective scan. One task owns a contiguous range of (batch, channel) rows;
-// a row walks L sequentially with its N-vector of state in a small local array, and the
-// loops over N carry no dependency so the compiler vectorizes them (this file is built with
+// The fused CPU selective scan. One task owns a contiguous range of (batch, channel) rows,
+// walked sequentially over L with the state in a small local array. When D is a multiple of
+// 16 the lane kernels take blocks of 16 channels and vectorize across them (state N x 16);
+// otherwise the row kernels vectorize across N. The loops carry no dependency so the
+// compiler vectorizes them (this file is built with
 // -fopenmp-simd and -ffp-contract=fast, and the float kernels are cloned for AVX-512 and
 // AVX2 with a generic fallback picked at load time).
 
@@ -13,6 +15,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
@@ -304,6 +307,232 @@ MWB_INLINE void backwardRows(const Args<In, T>& a, const Grads<In, T>& g, int64_
     }
 }
 
+/// Channels per lane block: the lane kernels vectorize across 16 channels of one sample
+/// instead of across N, so no step needs a horizontal sum (B_t and C_t are shared by the
+/// block's channels and broadcast). Used when D is a multiple of 16 (every Mamba model).
+constexpr int64_t kLanes = 16;
+
+/// Loads channels d0..d0+15 of sample b, steps 0..L-1, into out[t * 16 + w].
+template <typename In>
+MWB_INLINE void loadLanes(const Strided<const In>& s, int64_t b, int64_t d0, int64_t L,
+                          float* out) {
+    for (int64_t w = 0; w < kLanes; ++w) {
+        const In* r = s.row(b, d0 + w);
+        for (int64_t t = 0; t < L; ++t) out[t * kLanes + w] = static_cast<float>(r[t * s.st]);
+    }
+}
+
+template <typename In>
+MWB_INLINE void storeLanes(const Strided<In>& s, int64_t b, int64_t d0, int64_t L,
+                           const float* in) {
+    for (int64_t w = 0; w < kLanes; ++w) {
+        In* r = s.row(b, d0 + w);
+        for (int64_t t = 0; t < L; ++t) r[t * s.st] = static_cast<In>(in[t * kLanes + w]);
+    }
+}
+
+/// Per-block inputs in lane layout: u, delta, z and the step scalars (L x 16 each), A
+/// transposed to (N x 16), and the block's Dskip and bias.
+struct LaneBlock {
+    std::vector<float> buf;
+    float *u, *delta, *z, *dt, *du, *gate, *zSig, *dSig, *A, *skip, *bias;
+
+    LaneBlock(int64_t L, int64_t N) : buf(static_cast<size_t>((8 * L + N + 2) * kLanes)) {
+        float* p = buf.data();
+        for (float** f : {&u, &delta, &z, &dt, &du, &gate, &zSig, &dSig}) {
+            *f = p;
+            p += L * kLanes;
+        }
+        A = p;
+        skip = A + N * kLanes;
+        bias = skip + kLanes;
+    }
+
+    template <typename In>
+    void load(const Args<In, float>& a, int64_t b, int64_t d0) {
+        const int64_t L = a.length, N = a.states;
+        loadLanes(a.u, b, d0, L, u);
+        loadLanes(a.delta, b, d0, L, delta);
+        if (a.z.p) loadLanes(a.z, b, d0, L, z);
+        for (int64_t w = 0; w < kLanes; ++w) {
+            for (int64_t n = 0; n < N; ++n) A[n * kLanes + w] = a.A[(d0 + w) * N + n];
+            skip[w] = a.Dskip ? a.Dskip[d0 + w] : 0.0f;
+            bias[w] = a.bias ? a.bias[d0 + w] : 0.0f;
+        }
+        for (int64_t t = 0; t < L; ++t) {
+            for (int64_t w = 0; w < kLanes; ++w) {
+                const int64_t i = t * kLanes + w;
+                const float raw = delta[i] + bias[w];
+                dt[i] = a.softplus ? softplus(raw) : raw;
+                du[i] = dt[i] * u[i];
+                dSig[i] = a.softplus && raw <= 20.0f ? sigmoid(raw) : 1.0f;
+                zSig[i] = a.z.p ? sigmoid(z[i]) : 0.0f;
+                gate[i] = a.z.p ? z[i] * zSig[i] : 1.0f;
+            }
+        }
+    }
+};
+
+template <typename In>
+MWB_INLINE void forwardLanes(const Args<In, float>& a, const Strided<In>& y, int64_t begin,
+                             int64_t end) {
+    const int64_t L = a.length, N = a.states, blocksPerSample = a.channels / kLanes;
+    LaneBlock blk(L, N);
+    std::vector<float> state(static_cast<size_t>((N + L) * kLanes));
+    float* x = state.data();
+    float* out = x + N * kLanes;
+    for (int64_t block = begin; block < end; ++block) {
+        const int64_t b = block / blocksPerSample, d0 = (block % blocksPerSample) * kLanes;
+        blk.load(a, b, d0);
+        const float* Bt = a.Bt + b * L * N;
+        const float* Ct = a.Ct + b * L * N;
+        std::fill(x, x + N * kLanes, 0.0f);
+        for (int64_t t = 0; t < L; ++t) {
+            const float* dt = blk.dt + t * kLanes;
+            const float* du = blk.du + t * kLanes;
+            float acc[kLanes] = {};
+            for (int64_t n = 0; n < N; ++n) {
+                const float bn = Bt[t * N + n], cn = Ct[t * N + n];
+                float* xn = x + n * kLanes;
+                const float* An = blk.A + n * kLanes;
+#pragma omp simd
+                for (int64_t w = 0; w < kLanes; ++w) {
+                    xn[w] = expApprox(dt[w] * An[w]) * xn[w] + du[w] * bn;
+                    acc[w] += xn[w] * cn;
+                }
+            }
+            const float* u = blk.u + t * kLanes;
+            const float* gate = blk.gate + t * kLanes;
+#pragma omp simd
+            for (int64_t w = 0; w < kLanes; ++w) {
+                out[t * kLanes + w] = (acc[w] + blk.skip[w] * u[w]) * gate[w];
+            }
+        }
+        storeLanes(y, b, d0, L, out);
+    }
+}
+
+template <typename In>
+MWB_INLINE void backwardLanes(const Args<In, float>& a, const Grads<In, float>& g,
+                              int64_t begin, int64_t end) {
+    const int64_t L = a.length, N = a.states, blocksPerSample = a.channels / kLanes;
+    const int64_t S = N * kLanes;  // one step's state
+    LaneBlock blk(L, N);
+    // States x_0..x_L, decays, carried gradient, per-lane partial sums of the gradients of
+    // A, B and C, the ungated outputs and dL/dy, and the per-step gradients of u, delta, z.
+    std::vector<float> scratch(static_cast<size_t>((L + 1) * S + L * S + 2 * S + 2 * L * S +
+                                                   5 * L * kLanes + 2 * kLanes));
+    float* xs = scratch.data();
+    float* decay = xs + (L + 1) * S;
+    float* h = decay + L * S;
+    float* gAl = h + S;
+    float* gBl = gAl + S;
+    float* gCl = gBl + L * S;
+    float* ys = gCl + L * S;
+    float* gy = ys + L * kLanes;
+    float* gu = gy + L * kLanes;
+    float* gdelta = gu + L * kLanes;
+    float* gz = gdelta + L * kLanes;
+    float* gSkip = gz + L * kLanes;
+    float* gBias = gSkip + kLanes;
+    for (int64_t block = begin; block < end; ++block) {
+        const int64_t b = block / blocksPerSample, d0 = (block % blocksPerSample) * kLanes;
+        blk.load(a, b, d0);
+        loadLanes(g.gy, b, d0, L, gy);
+        const float* Bt = a.Bt + b * L * N;
+        const float* Ct = a.Ct + b * L * N;
+
+        std::fill(xs, xs + S, 0.0f);
+        for (int64_t t = 0; t < L; ++t) {
+            const float* dt = blk.dt + t * kLanes;
+            const float* du = blk.du + t * kLanes;
+            float acc[kLanes] = {};
+            for (int64_t n = 0; n < N; ++n) {
+                const float bn = Bt[t * N + n], cn = Ct[t * N + n];
+                const float* xPrev = xs + t * S + n * kLanes;
+                float* xn = xs + (t + 1) * S + n * kLanes;
+                float* dA = decay + t * S + n * kLanes;
+                const float* An = blk.A + n * kLanes;
+#pragma omp simd
+                for (int64_t w = 0; w < kLanes; ++w) {
+                    dA[w] = expApprox(dt[w] * An[w]);
+                    xn[w] = dA[w] * xPrev[w] + du[w] * bn;
+                    acc[w] += xn[w] * cn;
+                }
+            }
+            const float* u = blk.u + t * kLanes;
+#pragma omp simd
+            for (int64_t w = 0; w < kLanes; ++w) ys[t * kLanes + w] = acc[w] + blk.skip[w] * u[w];
+        }
+
+        std::fill(h, h + S, 0.0f);
+        std::fill(gAl, gAl + S, 0.0f);
+        std::fill(gSkip, gSkip + 2 * kLanes, 0.0f);
+        for (int64_t t = L - 1; t >= 0; --t) {
+            const int64_t i0 = t * kLanes;
+            float gyt[kLanes], gDu[kLanes] = {}, gDtA[kLanes] = {};
+#pragma omp simd
+            for (int64_t w = 0; w < kLanes; ++w) {
+                const int64_t i = i0 + w;
+                gyt[w] = gy[i] * blk.gate[i];
+                const float s = blk.zSig[i];
+                gz[i] = gy[i] * ys[i] * s * (1.0f + blk.z[i] * (1.0f - s));
+                gSkip[w] += gyt[w] * blk.u[i];
+            }
+            for (int64_t n = 0; n < N; ++n) {
+                const float bn = Bt[t * N + n], cn = Ct[t * N + n];
+                const float* xn = xs + (t + 1) * S + n * kLanes;
+                const float* xPrev = xs + t * S + n * kLanes;
+                const float* dA = decay + t * S + n * kLanes;
+                const float* An = blk.A + n * kLanes;
+                float* hn = h + n * kLanes;
+                float* gA = gAl + n * kLanes;
+                float* gb = gBl + t * S + n * kLanes;
+                float* gc = gCl + t * S + n * kLanes;
+#pragma omp simd
+                for (int64_t w = 0; w < kLanes; ++w) {
+                    const float hx = hn[w] + gyt[w] * cn;  // dL/dx_t
+                    gc[w] = gyt[w] * xn[w];
+                    gb[w] = hx * blk.du[i0 + w];
+                    gDu[w] += hx * bn;
+                    const float gExp = hx * xPrev[w] * dA[w];  // dL/d(dt * A)
+                    gDtA[w] += gExp * An[w];
+                    gA[w] += gExp * blk.dt[i0 + w];
+                    hn[w] = hx * dA[w];  // dL/dx_{t-1} through this step
+                }
+            }
+#pragma omp simd
+            for (int64_t w = 0; w < kLanes; ++w) {
+                const int64_t i = i0 + w;
+                gu[i] = gyt[w] * blk.skip[w] + gDu[w] * blk.dt[i];
+                gdelta[i] = (gDu[w] * blk.u[i] + gDtA[w]) * blk.dSig[i];
+                gBias[w] += gdelta[i];
+            }
+        }
+        storeLanes(g.u, b, d0, L, gu);
+        storeLanes(g.delta, b, d0, L, gdelta);
+        if (a.z.p) storeLanes(g.z, b, d0, L, gz);
+        // The block's channels share B_t and C_t: sum the lanes into the task's partials.
+        float* gBt = g.Bt + b * L * N;
+        float* gCt = g.Ct + b * L * N;
+        for (int64_t k = 0; k < L * N; ++k) {
+            float sb = 0.0f, sc = 0.0f;
+#pragma omp simd reduction(+ : sb, sc)
+            for (int64_t w = 0; w < kLanes; ++w) {
+                sb += gBl[k * kLanes + w];
+                sc += gCl[k * kLanes + w];
+            }
+            gBt[k] += sb;
+            gCt[k] += sc;
+        }
+        for (int64_t w = 0; w < kLanes; ++w) {
+            for (int64_t n = 0; n < N; ++n) g.A[(d0 + w) * N + n] += gAl[n * kLanes + w];
+            if (g.Dskip) g.Dskip[d0 + w] += gSkip[w];
+            if (g.bias) g.bias[d0 + w] += gBias[w];
+        }
+    }
+}
+
 using BF16 = c10::BFloat16;
 
 MWB_SCAN_CLONES void forwardFloat(const Args<float, float>& a, const Strided<float>& y,
@@ -331,6 +560,24 @@ MWB_SCAN_CLONES void backwardBf16(const Args<BF16, float>& a, const Grads<BF16, 
     backwardRows<0>(a, g, begin, end);
 }
 
+MWB_SCAN_CLONES void forwardLanesFloat(const Args<float, float>& a, const Strided<float>& y,
+                                       int64_t begin, int64_t end) {
+    forwardLanes(a, y, begin, end);
+}
+MWB_SCAN_CLONES void forwardLanesBf16(const Args<BF16, float>& a, const Strided<BF16>& y,
+                                      int64_t begin, int64_t end) {
+    forwardLanes(a, y, begin, end);
+}
+MWB_SCAN_CLONES void backwardLanesFloat(const Args<float, float>& a,
+                                        const Grads<float, float>& g, int64_t begin,
+                                        int64_t end) {
+    backwardLanes(a, g, begin, end);
+}
+MWB_SCAN_CLONES void backwardLanesBf16(const Args<BF16, float>& a, const Grads<BF16, float>& g,
+                                       int64_t begin, int64_t end) {
+    backwardLanes(a, g, begin, end);
+}
+
 void forwardAny(const Args<float, float>& a, const Strided<float>& y, int64_t b, int64_t e) {
     forwardFloat(a, y, b, e);
 }
@@ -351,8 +598,36 @@ void backwardAny(const Args<double, double>& a, const Grads<double, double>& g, 
     backwardRows<0>(a, g, b, e);
 }
 
-/// Splits `rows` into at most one task per intra-op thread; the split depends only on the
-/// thread count, so results are reproducible for a given thread count.
+void forwardLanesAny(const Args<float, float>& a, const Strided<float>& y, int64_t b, int64_t e) {
+    forwardLanesFloat(a, y, b, e);
+}
+void forwardLanesAny(const Args<BF16, float>& a, const Strided<BF16>& y, int64_t b, int64_t e) {
+    forwardLanesBf16(a, y, b, e);
+}
+void forwardLanesAny(const Args<double, double>&, const Strided<double>&, int64_t, int64_t) {
+    TORCH_CHECK(false, "selectiveScan: no lane kernel for float64");
+}
+void backwardLanesAny(const Args<float, float>& a, const Grads<float, float>& g, int64_t b,
+                      int64_t e) {
+    backwardLanesFloat(a, g, b, e);
+}
+void backwardLanesAny(const Args<BF16, float>& a, const Grads<BF16, float>& g, int64_t b,
+                      int64_t e) {
+    backwardLanesBf16(a, g, b, e);
+}
+void backwardLanesAny(const Args<double, double>&, const Grads<double, double>&, int64_t,
+                      int64_t) {
+    TORCH_CHECK(false, "selectiveScan: no lane kernel for float64");
+}
+
+/// Whether the lane kernels apply: float compute and whole blocks of 16 channels.
+template <typename In, typename T>
+bool useLanes(const Args<In, T>& a) {
+    return std::is_same<T, float>::value && a.channels % kLanes == 0;
+}
+
+/// Splits `rows` work units into at most one task per intra-op thread; the split depends
+/// only on the thread count, so results are reproducible for a given thread count.
 int64_t taskCount(int64_t rows) {
     return std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), rows));
 }
@@ -387,11 +662,18 @@ torch::Tensor forwardTyped(const ScanInputs& in) {
     const auto a = argsOf<In, Src, T>(in);
     auto y = emptyChannelsLast(in.u);
     const auto out = strided<In, Src>(y);
-    const int64_t rows = a.batch * a.channels;
-    const int64_t tasks = taskCount(rows);
+    // Work units: blocks of 16 channels for the lane kernels, else single rows.
+    const bool lanes = useLanes(a);
+    const int64_t units = a.batch * a.channels / (lanes ? kLanes : 1);
+    const int64_t tasks = taskCount(units);
     at::parallel_for(0, tasks, 1, [&](int64_t first, int64_t last) {
         for (int64_t task = first; task < last; ++task) {
-            forwardAny(a, out, taskBegin(task, tasks, rows), taskBegin(task + 1, tasks, rows));
+            const int64_t lo = taskBegin(task, tasks, units), hi = taskBegin(task + 1, tasks, units);
+            if (lanes) {
+                forwardLanesAny(a, out, lo, hi);
+            } else {
+                forwardAny(a, out, lo, hi);
+            }
         }
     });
     return y;
@@ -400,8 +682,9 @@ torch::Tensor forwardTyped(const ScanInputs& in) {
 template <typename In, typename Src, typename T>
 ScanGradients backwardTyped(const ScanInputs& in, const torch::Tensor& gradY) {
     const auto a = argsOf<In, Src, T>(in);
-    const int64_t rows = a.batch * a.channels;
-    const int64_t tasks = taskCount(rows);
+    const bool lanes = useLanes(a);
+    const int64_t units = a.batch * a.channels / (lanes ? kLanes : 1);
+    const int64_t tasks = taskCount(units);
     const auto opts = in.A.options();
     const int64_t B = a.batch, D = a.channels, L = a.length, N = a.states;
     ScanGradients out;
@@ -425,7 +708,12 @@ ScanGradients backwardTyped(const ScanInputs& in, const torch::Tensor& gradY) {
                            partC[task].data_ptr<T>(),
                            in.Dskip.defined() ? partSkip[task].data_ptr<T>() : nullptr,
                            in.deltaBias.defined() ? partBias[task].data_ptr<T>() : nullptr};
-            backwardAny(a, g, taskBegin(task, tasks, rows), taskBegin(task + 1, tasks, rows));
+            const int64_t lo = taskBegin(task, tasks, units), hi = taskBegin(task + 1, tasks, units);
+            if (lanes) {
+                backwardLanesAny(a, g, lo, hi);
+            } else {
+                backwardAny(a, g, lo, hi);
+            }
         }
     });
     out.A = partA.sum(0);
