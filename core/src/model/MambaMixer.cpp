@@ -49,7 +49,7 @@ MambaMixerImpl::Direction MambaMixerImpl::makeDirection(const std::string& suffi
     return dir;
 }
 
-torch::Tensor MambaMixerImpl::scan(const torch::Tensor& xz, const Direction& dir) const {
+torch::Tensor MambaMixerImpl::scan(const torch::Tensor& xz, Direction& dir) {
     const int64_t L = xz.size(2), N = options_.dState;
     const auto x = torch::silu(dir.conv1d(xz.narrow(1, 0, inner_)).narrow(2, 0, L));
     const auto z = xz.narrow(1, inner_, inner_);

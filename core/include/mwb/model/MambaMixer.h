@@ -46,7 +46,7 @@ private:
     };
     Direction makeDirection(const std::string& suffix);
     /// One direction over xz (B, 2 d_inner, L) -> y (B, d_inner, L).
-    torch::Tensor scan(const torch::Tensor& xz, const Direction& dir) const;
+    torch::Tensor scan(const torch::Tensor& xz, Direction& dir);
 
     MambaMixerOptions options_;
     int64_t inner_, dtRank_;
