@@ -14,6 +14,7 @@ struct GlobalOptions {
 void addInfoCommand(CLI::App& app, const GlobalOptions& global);
 void addTrainCommand(CLI::App& app, const GlobalOptions& global);
 void addExportCommand(CLI::App& app, const GlobalOptions& global);
+void addEvalCommand(CLI::App& app, const GlobalOptions& global);
 void addPreviewCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace mwb::cli
