@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <opencv2/core.hpp>
 #include <set>
 
 #include "mwb/Error.h"
