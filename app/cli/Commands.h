@@ -16,5 +16,6 @@ void addTrainCommand(CLI::App& app, const GlobalOptions& global);
 void addExportCommand(CLI::App& app, const GlobalOptions& global);
 void addEvalCommand(CLI::App& app, const GlobalOptions& global);
 void addPreviewCommand(CLI::App& app, const GlobalOptions& global);
+void addBenchCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace mwb::cli

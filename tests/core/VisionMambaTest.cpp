@@ -2,6 +2,7 @@
 #include <torch/torch.h>
 
 #include "mwb/Error.h"
+#include "mwb/model/DropPath.h"
 #include "mwb/model/ModelFactory.h"
 #include "mwb/model/ModelPresets.h"
 #include "mwb/model/ModelSummary.h"

@@ -38,6 +38,18 @@ torch::ScalarType computeType(const Tensor& u) {
     return u.scalar_type() == torch::kDouble ? torch::kDouble : torch::kFloat;
 }
 
+/// The dtype the kernel reads u, delta and z in: theirs when it is float32, bfloat16 or
+/// float64, else float32.
+torch::ScalarType elementType(const Tensor& u) {
+    const auto t = u.scalar_type();
+    return t == torch::kFloat || t == torch::kBFloat16 || t == torch::kDouble ? t : torch::kFloat;
+}
+
+/// Converted only when the dtype differs; strides are kept (the kernel reads any layout).
+Tensor asElement(const Tensor& t, torch::ScalarType type) {
+    return t.defined() ? t.to(type) : Tensor();
+}
+
 Tensor prepared(const Tensor& t, torch::ScalarType type) {
     return t.defined() ? t.to(type).contiguous() : Tensor();
 }
@@ -45,15 +57,16 @@ Tensor prepared(const Tensor& t, torch::ScalarType type) {
 detail::ScanInputs kernelInputs(const Tensor& u, const Tensor& delta, const Tensor& A,
                                 const Tensor& Bm, const Tensor& Cm, const Tensor& Dskip,
                                 const Tensor& z, const Tensor& deltaBias, bool softplus) {
+    const auto element = elementType(u);
     const auto type = computeType(u);
     detail::ScanInputs in;
-    in.u = prepared(u, type);
-    in.delta = prepared(delta, type);
+    in.u = asElement(u, element);
+    in.delta = asElement(delta, element);
+    in.z = asElement(z, element);
     in.A = prepared(A, type);
     in.Bt = prepared(Bm.transpose(1, 2), type);
     in.Ct = prepared(Cm.transpose(1, 2), type);
     in.Dskip = prepared(Dskip, type);
-    in.z = prepared(z, type);
     in.deltaBias = prepared(deltaBias, type);
     in.softplus = softplus;
     return in;
@@ -64,28 +77,38 @@ Tensor like(const Tensor& grad, const Tensor& input) {
     return input.defined() && grad.defined() ? grad.to(input.scalar_type()) : Tensor();
 }
 
+/// Custom autograd function over the fused kernel. LibTorch 1.13 rejects undefined tensors as
+/// inputs of a custom function, so absent Dskip, z and deltaBias travel as empty placeholders
+/// and the flags in saved_data say which ones are real.
 class SelectiveScanFunction : public torch::autograd::Function<SelectiveScanFunction> {
 public:
     static Tensor forward(torch::autograd::AutogradContext* ctx, const Tensor& u,
                           const Tensor& delta, const Tensor& A, const Tensor& Bm,
                           const Tensor& Cm, const Tensor& Dskip, const Tensor& z,
-                          const Tensor& deltaBias, bool softplus) {
+                          const Tensor& deltaBias, bool softplus, bool hasSkip, bool hasZ,
+                          bool hasBias) {
         ctx->save_for_backward({u, delta, A, Bm, Cm, Dskip, z, deltaBias});
         ctx->saved_data["softplus"] = softplus;
-        const auto in = kernelInputs(u, delta, A, Bm, Cm, Dskip, z, deltaBias, softplus);
+        ctx->saved_data["hasSkip"] = hasSkip;
+        ctx->saved_data["hasZ"] = hasZ;
+        ctx->saved_data["hasBias"] = hasBias;
+        const auto in = kernelInputs(u, delta, A, Bm, Cm, hasSkip ? Dskip : Tensor(),
+                                     hasZ ? z : Tensor(), hasBias ? deltaBias : Tensor(), softplus);
         return detail::scanForwardCpu(in).to(u.scalar_type());
     }
 
     static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                    torch::autograd::variable_list grads) {
+        if (!grads[0].defined()) return torch::autograd::variable_list(12);
         const auto saved = ctx->get_saved_variables();
         const Tensor &u = saved[0], &delta = saved[1], &A = saved[2], &Bm = saved[3],
-                     &Cm = saved[4], &Dskip = saved[5], &z = saved[6], &deltaBias = saved[7];
-        if (!grads[0].defined()) return torch::autograd::variable_list(9);
+                     &Cm = saved[4];
+        const Tensor Dskip = ctx->saved_data["hasSkip"].toBool() ? saved[5] : Tensor();
+        const Tensor z = ctx->saved_data["hasZ"].toBool() ? saved[6] : Tensor();
+        const Tensor deltaBias = ctx->saved_data["hasBias"].toBool() ? saved[7] : Tensor();
         const bool softplus = ctx->saved_data["softplus"].toBool();
         const auto in = kernelInputs(u, delta, A, Bm, Cm, Dskip, z, deltaBias, softplus);
-        const auto gy = grads[0].to(computeType(u)).contiguous();
-        const auto g = detail::scanBackwardCpu(in, gy);
+        const auto g = detail::scanBackwardCpu(in, grads[0].to(elementType(u)));
         return {like(g.u, u),
                 like(g.delta, delta),
                 like(g.A, A),
@@ -94,6 +117,9 @@ public:
                 like(g.Dskip, Dskip),
                 like(g.z, z),
                 like(g.deltaBias, deltaBias),
+                Tensor(),
+                Tensor(),
+                Tensor(),
                 Tensor()};
     }
 };
@@ -124,7 +150,12 @@ Tensor selectiveScan(const Tensor& u, const Tensor& delta, const Tensor& A, cons
     if (!u.is_cpu()) {
         return selectiveScanGeneric(u, delta, A, Bm, Cm, Dskip, z, deltaBias, deltaSoftplus);
     }
-    return SelectiveScanFunction::apply(u, delta, A, Bm, Cm, Dskip, z, deltaBias, deltaSoftplus);
+    const auto placeholder = [&](const Tensor& t) {
+        return t.defined() ? t : torch::empty({0}, u.options());
+    };
+    return SelectiveScanFunction::apply(u, delta, A, Bm, Cm, placeholder(Dskip), placeholder(z),
+                                        placeholder(deltaBias), deltaSoftplus, Dskip.defined(),
+                                        z.defined(), deltaBias.defined());
 }
 
 Tensor selectiveScanGeneric(const Tensor& u, const Tensor& delta, const Tensor& A,

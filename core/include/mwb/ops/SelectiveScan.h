@@ -9,14 +9,20 @@
 //   y_t = <x_t, C_t>_N + Dskip * u_t;   y *= silu(z) when z is given.
 //
 // On the CPU `selectiveScan` runs a fused kernel: parallel over batch x channels, sequential
-// over L, the N-vector of state in a small local array. The forward pass allocates nothing
-// of size (B, D, L, N). Autograd saves only the inputs. The backward pass recomputes the
-// states one (batch, channel) row at a time into a per-task scratch of 2 * L * N floats
-// (the states and the decays exp(d_t * A)), then walks the row backwards. Besides the
-// gradients themselves it holds per-task partial sums for the gradients that several rows
-// share (B and C: T x B x L x N floats; A: T x D x N; Dskip, deltaBias: T x D), where T is
-// the number of tasks (at most the intra-op thread count). For B=64, L=64, N=16 and 2 threads
-// that is 1 MiB, against 25 MiB for one (B, D, L, N) fp32 tensor at D=384.
+// over L, the state in a small local array (N values per channel; with D a multiple of 16,
+// blocks of 16 channels are vectorized together, state N x 16). It reads u, delta and z in
+// place (any strides; float32, bfloat16 or float64) and allocates nothing of size
+// (B, D, L, N): the forward pass holds one block's state per task. Autograd saves only the
+// inputs. The backward pass recomputes the states of one block (or row) at a time into a
+// per-task scratch holding the states x_0..x_L and the decays exp(d_t A) of that block, plus
+// its per-step gradients of B and C before they are summed over the block's channels:
+// about 4 x L x N x 16 floats (256 KiB at L = 64, N = 16), then walks the block backwards.
+// Besides the gradients themselves it keeps per-task partial sums for the gradients that
+// rows share (B and C: T x B x L x N floats each; A: T x D x N; Dskip, deltaBias: T x D),
+// T being the task count (at most the intra-op thread count). For B=64, L=64, N=16 and 2
+// threads that is 1 MiB, against 25 MiB for one (B, D, L, N) fp32 tensor at D=384. y (and
+// the gradients of u, delta, z) are laid out as (B, L, D) in memory, which is what the
+// output projection reads.
 // On other devices it runs `selectiveScanGeneric`, built from tensor ops.
 
 #include <torch/types.h>
