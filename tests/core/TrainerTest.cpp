@@ -32,9 +32,9 @@ train::Config tinyConfig(const std::string& outDir) {
     train::Config c = train::loadPreset("fashion-quick");
     c.model.depth = 2;
     c.model.width = 32;
-    c.data.trainLimit = 384;
-    c.data.testLimit = 128;
-    c.data.batchSize = 64;  // 6 steps per epoch
+    c.data.trainLimit = 256;
+    c.data.testLimit = 64;
+    c.data.batchSize = 64;  // 4 steps per epoch
     c.schedule.epochs = 2;
     c.warmup.epochs = 0.5;
     c.dropPath.enabled = true;
@@ -87,21 +87,21 @@ TEST(Trainer, ResumeGivesTheSameWeightsAsAStraightRun) {
     train::Trainer straight(tinyConfig(out), straightLog, straightControl);
     straight.run();
     ASSERT_EQ(straightLog.epochs.size(), 2u);
-    ASSERT_EQ(straight.globalStep(), 12);
+    ASSERT_EQ(straight.globalStep(), 8);
 
-    // Interrupted twice: mid-epoch (after step 4), then at the end of epoch 1, then to the end.
+    // Interrupted twice: mid-epoch (after step 3), then at the end of epoch 1, then to the end.
     train::Config config = tinyConfig(out);
     config.run.name = "interrupted";
     Recorder first;
     train::RunControl firstControl;
     first.control = &firstControl;
-    first.stopAtStep = 4;
+    first.stopAtStep = 3;
     std::string runDir;
     {
         train::Trainer t(config, first, firstControl);
         runDir = t.runDirectory();
         t.run();
-        EXPECT_EQ(t.globalStep(), 4);
+        EXPECT_EQ(t.globalStep(), 3);
     }
     Recorder second;
     train::RunControl secondControl;
@@ -110,7 +110,7 @@ TEST(Trainer, ResumeGivesTheSameWeightsAsAStraightRun) {
     {
         auto t = train::Trainer::resume(runDir, second, secondControl);
         t->run();
-        EXPECT_EQ(t->globalStep(), 6);
+        EXPECT_EQ(t->globalStep(), 4);
     }
     Recorder third;
     train::RunControl thirdControl;
@@ -118,7 +118,7 @@ TEST(Trainer, ResumeGivesTheSameWeightsAsAStraightRun) {
     {
         auto t = train::Trainer::resume(runDir, third, thirdControl);
         t->run();
-        EXPECT_EQ(t->globalStep(), 12);
+        EXPECT_EQ(t->globalStep(), 8);
     }
 
     // Same LR at the same step, same losses (same data order and augmentation), same weights.
@@ -136,10 +136,10 @@ TEST(Trainer, ResumeGivesTheSameWeightsAsAStraightRun) {
     expectSameTensors(a.model, b.model, "model");
     expectSameTensors(a.ema, b.ema, "EMA");
     EXPECT_EQ(b.state.epoch, 2);
-    EXPECT_EQ(b.state.globalStep, 12);
+    EXPECT_EQ(b.state.globalStep, 8);
     // The resumed run's metrics file holds each step once.
     const auto history = io::readMetrics(runDir + "/metrics.csv");
-    EXPECT_EQ(history.steps.size(), 12u);
+    EXPECT_EQ(history.steps.size(), 8u);
     EXPECT_EQ(history.epochs.size(), 2u);
     EXPECT_EQ(third.epochs.back().valTop1, straightLog.epochs.back().valTop1);
     EXPECT_EQ(third.epochs.back().emaTop1, straightLog.epochs.back().emaTop1);
@@ -164,7 +164,7 @@ TEST(Trainer, WritesTheRunDirectoryAndPicksTheBestCheckpoint) {
     const auto best = io::readCheckpoint(dir + "/checkpoints/best.pt");
     EXPECT_DOUBLE_EQ(best.state.bestTop1, log.epochs[0].valTop1);  // "raw" picks the raw top-1
     // Steps report the schedule's LR and a finite gradient norm.
-    ASSERT_EQ(log.steps.size(), 6u);
+    ASSERT_EQ(log.steps.size(), 4u);
     EXPECT_EQ(log.steps[0].step, 1);
     EXPECT_DOUBLE_EQ(log.steps[0].lr, config.schedule.warmupStartLr);
     for (const auto& s : log.steps) EXPECT_TRUE(std::isfinite(s.gradNorm));
@@ -206,7 +206,7 @@ TEST(Evaluator, OneIdentityTtaViewEqualsPlainEvaluation) {
     auto model = model::makeModel(config);
     model->eval();
     data::LoaderOptions lo;
-    lo.batchSize = 50;  // 128 images: a last partial batch too
+    lo.batchSize = 24;  // 64 images: a last partial batch too
     lo.shuffle = false;
     lo.dropLast = false;
     lo.workers = -1;
@@ -238,8 +238,8 @@ TEST(Evaluator, OneIdentityTtaViewEqualsPlainEvaluation) {
         }
         n += batch->labels.size(0);
     }
-    EXPECT_EQ(report.images, 128);
-    EXPECT_EQ(n, 128);
+    EXPECT_EQ(report.images, 64);
+    EXPECT_EQ(n, 64);
     EXPECT_NEAR(report.loss, loss / n, 1e-5);
     EXPECT_DOUBLE_EQ(report.top1, static_cast<double>(top1) / n);
     EXPECT_DOUBLE_EQ(report.top5, static_cast<double>(top5) / n);
@@ -248,7 +248,9 @@ TEST(Evaluator, OneIdentityTtaViewEqualsPlainEvaluation) {
     for (int64_t c = 0; c < 10; ++c) {
         int64_t row = 0;
         for (int64_t p = 0; p < 10; ++p) row += confusion[c][p];
-        if (row > 0) EXPECT_DOUBLE_EQ(report.perClassAccuracy[c], double(confusion[c][c]) / row);
+        if (row > 0) {
+            EXPECT_DOUBLE_EQ(report.perClassAccuracy[c], double(confusion[c][c]) / row);
+        }
         wrong += row - confusion[c][c];
     }
     EXPECT_EQ(static_cast<int64_t>(report.misclassified.size()), std::min<int64_t>(wrong, 64));
@@ -256,7 +258,7 @@ TEST(Evaluator, OneIdentityTtaViewEqualsPlainEvaluation) {
     // More views change the probabilities but not the bookkeeping.
     setup.ttaViews = 4;
     const auto tta = train::evaluate(forward, loader, setup);
-    EXPECT_EQ(tta.images, 128);
+    EXPECT_EQ(tta.images, 64);
     EXPECT_EQ(tta.ttaViews, 4);
     EXPECT_NE(tta.loss, report.loss);
 }
