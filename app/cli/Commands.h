@@ -3,12 +3,15 @@
 // Exit codes: 0 success, 2 bad input (mwb::Error), 1 failure at run time.
 
 #include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
 
 namespace mwb::cli {
 
 /// Options every subcommand shares.
 struct GlobalOptions {
     int threads = 0;  // intra-op threads; 0 = all cores
+    std::vector<std::string> argv;  // the command line as given, for re-launching workers
 };
 
 void addInfoCommand(CLI::App& app, const GlobalOptions& global);

@@ -10,6 +10,8 @@
 #include "Commands.h"
 #include "ProgressPrinter.h"
 #include "mwb/Error.h"
+#include "mwb/dist/Communicator.h"
+#include "mwb/dist/LocalLauncher.h"
 #include "mwb/sys/Threads.h"
 #include "mwb/train/ConfigJson.h"
 #include "mwb/train/Presets.h"
@@ -26,7 +28,34 @@ struct TrainOptions {
     std::string outDir;
     std::string resumeDir;
     bool printConfig = false;
+    int nproc = 1;  // data-parallel worker processes to start on this machine
 };
+
+/// `--nproc N`: this command line again as N workers (without --nproc), ranks 0..N-1.
+void runLocalWorkers(int nproc, const std::vector<std::string>& argv) {
+    if (std::getenv("WORLD_SIZE")) {
+        throw Error("--nproc starts its own workers, but WORLD_SIZE is already set by a "
+                    "launcher (torchrun, srun); drop --nproc");
+    }
+    if (!dist::distributedSupport()) {
+        throw Error("this build has no distributed support (LibTorch's c10d with Gloo); "
+                    "install libgloo-dev and rebuild, or drop --nproc");
+    }
+    std::vector<std::string> args;
+    for (size_t i = 0; i < argv.size(); ++i) {
+        if (argv[i] == "--nproc") {
+            ++i;  // and its value
+            continue;
+        }
+        if (argv[i].rfind("--nproc=", 0) == 0) continue;
+        args.push_back(argv[i]);
+    }
+    const auto result = dist::launchLocalWorkers(nproc, "/proc/self/exe", args);
+    if (result.failedRank >= 0) {
+        throw std::runtime_error("the data-parallel run failed: " + result.reason +
+                                 "; the other workers were stopped");
+    }
+}
 
 train::Config resolveConfig(const TrainOptions& o) {
     if (!o.preset.empty() && !o.configFile.empty())
@@ -71,18 +100,25 @@ void addTrainCommand(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--data-dir", o->dataDir, "data directory (default: per-user)");
     cmd->add_option("--out", o->outDir, "parent folder of run directories (default: runs)");
     cmd->add_flag("--print-config", o->printConfig, "print the resolved config as JSON and exit");
+    cmd->add_option("--nproc", o->nproc, "data-parallel worker processes on this machine")
+        ->check(CLI::Range(1, 1024));
     cmd->callback([o, &global] {
         if (!o->resumeDir.empty() &&
             (!o->preset.empty() || !o->configFile.empty() || !o->overrides.empty() || o->printConfig)) {
             throw Error("--resume continues a run with its own config; drop --preset, --config, "
                         "--set and --print-config");
         }
+        if (o->nproc > 1 && !o->printConfig) return runLocalWorkers(o->nproc, global.argv);
         train::RunControl control;
+        // In a data-parallel run rank 0 speaks for all; the others stay quiet.
+        const bool mainRank = dist::distEnvFromEnvironment().isMain();
         ProgressPrinter printer(std::cout, ::isatty(STDOUT_FILENO) == 1);
+        train::TrainListener quiet;
+        train::TrainListener& listener = mainRank ? static_cast<train::TrainListener&>(printer) : quiet;
         std::unique_ptr<train::Trainer> trainer;
         if (!o->resumeDir.empty()) {
             if (global.threads > 0) sys::configureThreads(global.threads);
-            trainer = train::Trainer::resume(o->resumeDir, printer, control);
+            trainer = train::Trainer::resume(o->resumeDir, listener, control);
         } else {
             train::Config config = resolveConfig(*o);
             if (o->printConfig) {
@@ -90,7 +126,7 @@ void addTrainCommand(CLI::App& app, const GlobalOptions& global) {
                 return;
             }
             if (config.run.threads == 0) config.run.threads = global.threads;
-            trainer = std::make_unique<train::Trainer>(config, printer, control);
+            trainer = std::make_unique<train::Trainer>(config, listener, control);
         }
         installStopHandlers(control);
         try {
@@ -102,7 +138,7 @@ void addTrainCommand(CLI::App& app, const GlobalOptions& global) {
         }
         printer.finishLine();
         g_control = nullptr;
-        std::cout << "run directory: " << trainer->runDirectory() << "\n";
+        if (mainRank) std::cout << "run directory: " << trainer->runDirectory() << "\n";
     });
 }
 

@@ -9,6 +9,7 @@
 
 #include "Commands.h"
 #include "mwb/Error.h"
+#include "mwb/dist/LocalLauncher.h"
 
 namespace {
 
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", MWB_VERSION);
     app.require_subcommand(1);
     mwb::cli::GlobalOptions global;
+    global.argv.assign(argv, argv + argc);
     app.add_option("--threads", global.threads, "intra-op threads (default: all cores)")
         ->check(CLI::NonNegativeNumber);
 
@@ -50,10 +52,11 @@ int main(int argc, char** argv) {
         return 2;
     } catch (const c10::Error& e) {
         std::cerr << "error: " << e.what_without_backtrace() << "\n";
-        return 1;
+        return mwb::dist::isPeerLost(e) ? mwb::dist::kPeerLostExitCode : 1;
     } catch (const std::exception& e) {
         std::cerr << "error: " << e.what() << "\n";
-        return 1;
+        // A data-parallel worker whose peer died says so, so the launcher blames the peer.
+        return mwb::dist::isPeerLost(e) ? mwb::dist::kPeerLostExitCode : 1;
     }
     return 0;
 }

@@ -35,7 +35,7 @@ std::vector<int64_t> DataLoader::epochOrder(int64_t epoch) const {
     }
     if (options_.worldSize == 1) return rows;
     const int64_t n = static_cast<int64_t>(rows.size()), ws = options_.worldSize;
-    const int64_t total = (n + ws - 1) / ws * ws;
+    const int64_t total = options_.padShards ? (n + ws - 1) / ws * ws : n;
     std::vector<int64_t> shard;
     for (int64_t i = options_.rank; i < total; i += ws) shard.push_back(rows[static_cast<size_t>(i % n)]);
     return shard;
@@ -43,7 +43,8 @@ std::vector<int64_t> DataLoader::epochOrder(int64_t epoch) const {
 
 int64_t DataLoader::batchesPerEpoch() const {
     const int64_t n = dataset_.size(), ws = options_.worldSize;
-    const int64_t perRank = (n + ws - 1) / ws;
+    const int64_t perRank = options_.padShards ? (n + ws - 1) / ws
+                                               : (n - options_.rank + ws - 1) / ws;
     return options_.dropLast ? perRank / options_.batchSize : (perRank + options_.batchSize - 1) / options_.batchSize;
 }
 

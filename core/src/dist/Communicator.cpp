@@ -43,8 +43,16 @@ public:
     }
 
     std::function<void()> allReduceSumAsync(std::vector<torch::Tensor>& tensors) override {
-        auto work = group_->allreduce(tensors);
-        return [work] { work->wait(); };
+        // One collective per tensor: a c10d tensor list means one tensor per local device,
+        // which would also be summed together and must share a dtype.
+        std::vector<c10::intrusive_ptr<c10d::Work>> works;
+        for (auto& t : tensors) {
+            std::vector<torch::Tensor> one{t};
+            works.push_back(group_->allreduce(one));
+        }
+        return [works] {
+            for (const auto& w : works) w->wait();
+        };
     }
 
     void broadcast(std::vector<torch::Tensor>& tensors, int root) override {

@@ -9,6 +9,7 @@
 #include "mwb/augment/TtaViews.h"
 #include "mwb/data/DataLoader.h"
 #include "mwb/data/DatasetFactory.h"
+#include "mwb/dist/Communicator.h"
 #include "mwb/io/Checkpoint.h"
 #include "mwb/model/ModelFactory.h"
 #include "mwb/sys/Device.h"
@@ -18,6 +19,12 @@ namespace mwb::train {
 namespace {
 
 constexpr size_t kMaxMisclassified = 64;
+
+std::vector<int64_t> flatten(const std::vector<std::vector<int64_t>>& rows) {
+    std::vector<int64_t> flat;
+    for (const auto& row : rows) flat.insert(flat.end(), row.begin(), row.end());
+    return flat;
+}
 
 }  // namespace
 
@@ -81,6 +88,21 @@ EvalReport evaluate(const std::function<torch::Tensor(const torch::Tensor&)>& fo
         }
         report.images += labels.size(0);
         if (listener) listener->onEvalProgress(++batches, total);
+    }
+    if (setup.comm && setup.comm->worldSize() > 1) {
+        // Sums, not means, cross the wire, so the result equals one process's exactly.
+        std::vector<torch::Tensor> sums{
+            torch::tensor({lossSum}, torch::kDouble),
+            torch::tensor({top1, top5, report.images}, torch::kLong),
+            torch::tensor(flatten(report.confusion), torch::kLong)};
+        setup.comm->allReduceSum(sums);
+        lossSum = sums[0].item<double>();
+        top1 = sums[1][0].item<int64_t>();
+        top5 = sums[1][1].item<int64_t>();
+        report.images = sums[1][2].item<int64_t>();
+        const auto* counts = sums[2].data_ptr<int64_t>();
+        for (int64_t t = 0; t < classes; ++t)
+            for (int64_t p = 0; p < classes; ++p) report.confusion[t][p] = counts[t * classes + p];
     }
     if (report.images > 0) {
         report.loss = lossSum / static_cast<double>(report.images);

@@ -14,6 +14,8 @@
 #include "mwb/augment/Transform.h"
 #include "mwb/data/DataLoader.h"
 #include "mwb/data/DatasetFactory.h"
+#include "mwb/dist/Communicator.h"
+#include "mwb/dist/GradientReducer.h"
 #include "mwb/io/Checkpoint.h"
 #include "mwb/io/MetricsLog.h"
 #include "mwb/io/RunDirectory.h"
@@ -51,6 +53,9 @@ uint64_t stepSeed(int64_t seed, int64_t step, uint64_t purpose) {
     return z ^ (z >> 31);
 }
 
+// A collective that takes longer than this means a rank is gone or stuck: fail, don't hang.
+constexpr std::chrono::seconds kCollectiveTimeout{300};
+
 constexpr uint64_t kMixPurpose = 1;
 constexpr uint64_t kTorchPurpose = 2;
 
@@ -78,13 +83,18 @@ struct Trainer::Impl {
     std::unique_ptr<LrSchedule> schedule;
     std::unique_ptr<augment::MixupCutmix> mix;
     AmpScaler scaler;
-    std::optional<io::RunDirectory> dir;
+    dist::DistEnv distEnv;                            // this process's rank in the run
+    std::unique_ptr<dist::Communicator> comm;         // identities when there is one process
+    std::unique_ptr<dist::GradientReducer> reducer;   // set when there are several
+    std::optional<io::RunDirectory> dir;              // rank 0 only: the others write nothing
     std::unique_ptr<io::MetricsLog> metrics;
     io::TrainingState state;  // counters, best so far, sums of the epoch in progress
 
     Impl(Config c, TrainListener& l, const RunControl& rc) : config(std::move(c)), listener(l), control(rc) {
         sys::configureThreads(static_cast<int>(config.run.threads));
+        distEnv = dist::distEnvFromEnvironment();
         device = sys::resolveDevice(config.run.device);
+        if (device.is_cuda() && distEnv.isDistributed()) device = torch::Device(torch::kCUDA, distEnv.localRank);
         const bool fp16 = config.amp.enabled && config.amp.dtype == "fp16";
         if (fp16 && !device.is_cuda()) {
             listener.onLog("amp.dtype fp16 needs CUDA; using bf16 autocast on the CPU");
@@ -102,6 +112,17 @@ struct Trainer::Impl {
         torch::manual_seed(static_cast<uint64_t>(config.run.seed));
         model = model::makeModel(config);
         model->to(device);
+        comm = dist::makeCommunicator(distEnv, device, kCollectiveTimeout);
+        if (distEnv.isDistributed()) {
+            // Every rank starts from rank 0's weights and averages its gradients with the others'.
+            auto tensors = model->parameters();
+            for (const auto& b : model->buffers()) tensors.push_back(b);
+            dist::broadcastFromRoot(*comm, tensors);
+            reducer = std::make_unique<dist::GradientReducer>(model->parameters(), *comm);
+            listener.onLog("rank " + std::to_string(distEnv.rank) + " of " +
+                           std::to_string(distEnv.worldSize) + " (data parallel, batch " +
+                           std::to_string(config.data.batchSize) + " per rank)");
+        }
         listener.onLog("model: " + std::to_string(model::parameterCount(*model)) +
                        " parameters on " + sys::describeDevice(device));
 
@@ -130,6 +151,8 @@ struct Trainer::Impl {
         trainOptions.workers = config.loader.enabled ? config.loader.workers : -1;
         trainOptions.prefetch = config.loader.enabled ? config.loader.prefetch : 1;
         trainOptions.seed = seed;
+        trainOptions.rank = distEnv.rank;
+        trainOptions.worldSize = distEnv.worldSize;
         trainOptions.pinMemory = config.loader.enabled && config.loader.pinMemory && device.is_cuda();
         trainLoader = std::make_unique<data::DataLoader>(
             splits.train, augment::makeTrainTransform(config, splits), trainOptions);
@@ -137,6 +160,7 @@ struct Trainer::Impl {
         evalOptions.batchSize = std::max<int64_t>(config.data.batchSize, 256);
         evalOptions.shuffle = false;
         evalOptions.dropLast = false;
+        evalOptions.padShards = false;
         evalLoader = std::make_unique<data::DataLoader>(
             splits.test, augment::makeEvalTransform(config, splits), evalOptions);
 
@@ -169,11 +193,12 @@ struct Trainer::Impl {
     }
 
     void startNewRun() {
+        state = io::TrainingState{};
+        state.config = config;
+        if (!distEnv.isMain()) return;
         dir = io::RunDirectory::create(config.run.outDir, config.run.name);
         saveConfig(config, dir->configPath());
         metrics = std::make_unique<io::MetricsLog>(dir->metricsPath());
-        state = io::TrainingState{};
-        state.config = config;
         listener.onLog("run directory " + dir->root());
     }
 
@@ -188,6 +213,7 @@ struct Trainer::Impl {
                 io::restoreTensors(checkpoint.ema, *emaModel, path);
             }
         }
+        if (!distEnv.isMain()) dir.reset();
         io::restoreOptimizer(checkpoint.optimizer, optimizer->adamw(), path, device);
         scaler.setState(checkpoint.state.lossScale, checkpoint.state.scalerCleanSteps);
         state = checkpoint.state;
@@ -195,8 +221,8 @@ struct Trainer::Impl {
             auto generator = at::detail::getDefaultCPUGenerator();
             generator.set_state(checkpoint.rng);
         }
-        metrics = std::make_unique<io::MetricsLog>(dir->metricsPath(), state.history);
-        listener.onLog("resumed " + dir->root() + " at epoch " + std::to_string(state.epoch + 1) +
+        if (dir) metrics = std::make_unique<io::MetricsLog>(dir->metricsPath(), state.history);
+        listener.onLog("resumed " + runDir.root() + " at epoch " + std::to_string(state.epoch + 1) +
                        ", step " + std::to_string(state.globalStep));
     }
 
@@ -206,7 +232,7 @@ struct Trainer::Impl {
         c.state.config = config;
         c.state.lossScale = scaler.currentScale();
         c.state.scalerCleanSteps = scaler.cleanSteps();
-        c.state.history = metrics->history();
+        if (metrics) c.state.history = metrics->history();
         c.model = io::captureTensors(*model);
         if (ema) c.ema = io::captureTensors(*emaModel);
         c.optimizer = io::serializeOptimizer(optimizer->adamw());
@@ -215,6 +241,7 @@ struct Trainer::Impl {
     }
 
     void saveLast(const io::Checkpoint& c) {
+        if (!dir) return;
         io::writeCheckpoint(dir->lastCheckpointPath(), c);
         listener.onLog("saved " + dir->lastCheckpointPath() + " (step " +
                        std::to_string(c.state.globalStep) + ")");
@@ -272,6 +299,7 @@ struct Trainer::Impl {
                         "grad_clip enabled, or resume from the last checkpoint");
         }
         scaler.scale(loss).backward();
+        if (reducer) reducer->synchronize();  // every rank now holds the same mean gradient
         const bool finite = scaler.unscale(optimizer->parameters());
         const double gradNorm = config.gradClip.enabled
                                     ? clipGradNorm(optimizer->parameters(), config.gradClip.maxNorm)
@@ -307,6 +335,7 @@ struct Trainer::Impl {
         setup.ttaViews = config.tta.enabled ? config.tta.views : 1;
         setup.weights = weights;
         setup.classNames = splits.test.classNames;
+        setup.comm = comm.get();
         m->eval();
         auto report = evaluate([&](const torch::Tensor& x) { return m->forward(x); }, *evalLoader,
                                setup, &listener, nullptr);
@@ -314,7 +343,19 @@ struct Trainer::Impl {
         return report;
     }
 
+    /// Data parallel: the epoch's training sums of every rank, so rank 0 reports them all.
+    void reduceEpochSums() {
+        if (!distEnv.isDistributed()) return;
+        std::vector<torch::Tensor> sums{torch::tensor({state.epochLossSum}, torch::kDouble),
+                                        torch::tensor({state.epochCorrect, state.epochImages}, torch::kLong)};
+        comm->allReduceSum(sums);
+        state.epochLossSum = sums[0].item<double>();
+        state.epochCorrect = sums[1][0].item<int64_t>();
+        state.epochImages = sums[1][1].item<int64_t>();
+    }
+
     void finishEpoch() {
+        reduceEpochSums();
         const auto evalStart = Clock::now();
         const auto raw = evaluateWeights(model, "raw");
         model->train();
@@ -344,10 +385,12 @@ struct Trainer::Impl {
         state.epochCorrect = 0;
         state.epochImages = 0;
         state.epochSeconds = 0.0;
-        metrics->append(e);
-        const auto c = snapshot();
-        saveLast(c);
-        if (e.isBest) io::writeCheckpoint(dir->bestCheckpointPath(), c);
+        if (metrics) metrics->append(e);
+        if (dir) {
+            const auto c = snapshot();
+            saveLast(c);
+            if (e.isBest) io::writeCheckpoint(dir->bestCheckpointPath(), c);
+        }
         listener.onEpoch(e);
     }
 
@@ -373,9 +416,11 @@ struct Trainer::Impl {
                 if (control.stop.load()) {
                     state.epochSeconds = epochSecondsBefore + secondsSince(epochStart);
                     trainLoader->stop();
-                    saveLast(snapshot());
-                    listener.onLog("stopped at step " + std::to_string(state.globalStep) +
-                                   "; continue with --resume " + dir->root());
+                    if (dir) {
+                        saveLast(snapshot());
+                        listener.onLog("stopped at step " + std::to_string(state.globalStep) +
+                                       "; continue with --resume " + dir->root());
+                    }
                     return;
                 }
                 auto batch = trainLoader->next();
@@ -400,7 +445,7 @@ struct Trainer::Impl {
                     s.etaSeconds = static_cast<double>(totalSteps - state.globalStep) * window /
                                    static_cast<double>(windowSteps);
                     s.lossScale = scaler.currentScale();
-                    metrics->append(s);
+                    if (metrics) metrics->append(s);
                     listener.onStep(s);
                     windowStart = Clock::now();
                     windowImages = windowSteps = 0;
@@ -408,15 +453,15 @@ struct Trainer::Impl {
                 if (config.run.checkpointEverySteps > 0 && !endOfEpoch &&
                     state.globalStep % config.run.checkpointEverySteps == 0) {
                     state.epochSeconds = epochSecondsBefore + secondsSince(epochStart);
-                    saveLast(snapshot());
+                    if (dir) saveLast(snapshot());
                 }
             }
             state.epochSeconds = epochSecondsBefore + secondsSince(epochStart);
             finishEpoch();
         }
         listener.onLog("finished: best top-1 " + fixed(100.0 * state.bestTop1, 2) + "% (epoch " +
-                       std::to_string(state.bestEpoch + 1) + "), checkpoints in " + dir->root() +
-                       "/checkpoints");
+                       std::to_string(state.bestEpoch + 1) + ")" +
+                       (dir ? ", checkpoints in " + dir->root() + "/checkpoints" : std::string()));
     }
 };
 
@@ -445,7 +490,10 @@ Trainer::~Trainer() = default;
 
 void Trainer::run() { impl_->run(); }
 
-const std::string& Trainer::runDirectory() const { return impl_->dir->root(); }
+const std::string& Trainer::runDirectory() const {
+    static const std::string none;  // ranks other than 0 have no run directory
+    return impl_->dir ? impl_->dir->root() : none;
+}
 
 const Config& Trainer::config() const { return impl_->config; }
 

@@ -30,6 +30,8 @@ struct LoaderOptions {
     uint64_t seed = 42;       // fixes the order and the augmentation
     bool pinMemory = false;   // page-locked batches (only when CUDA is available)
     int64_t rank = 0, worldSize = 1;  // this process's shard of every epoch
+    bool padShards = true;    // repeat rows so every rank gets as many (training); evaluation
+                              // turns it off so each row is counted exactly once
 };
 
 /// One batch.

@@ -13,6 +13,9 @@
 namespace mwb::data {
 class DataLoader;
 }
+namespace mwb::dist {
+class Communicator;
+}
 
 namespace mwb::train {
 
@@ -32,6 +35,8 @@ struct EvalSetup {
     int64_t ttaViews = 1;
     std::string weights = "raw";              // label for the report: "raw" or "ema"
     std::vector<std::string> classNames;      // defines the class count
+    dist::Communicator* comm = nullptr;       // data-parallel: each rank holds an unpadded
+                                              // shard; counts and losses are summed over ranks
 };
 
 /// Evaluates `forward` (images on setup.device -> logits) over every batch of `loader`
