@@ -17,6 +17,8 @@
 #include "mwb/model/ModelPresets.h"
 #include "mwb/model/ModelSummary.h"
 #include "mwb/ops/SelectiveScan.h"
+#include "mwb/data/DataPaths.h"
+#include "mwb/data/PipelineBench.h"
 #include "mwb/sys/GemmProbe.h"
 #include "mwb/sys/Threads.h"
 #include "mwb/train/Autocast.h"
@@ -30,6 +32,9 @@ struct BenchOptions {
     int64_t batchSize = 64;
     int64_t steps = 5;
     bool json = false;
+    bool data = false;         // measure the input pipeline instead of the model
+    std::string dataDir;       // where to look for CIFAR-10 (--data)
+    int64_t images = 20000;    // images per pipeline measurement (--data)
 };
 
 using Clock = std::chrono::steady_clock;
@@ -188,6 +193,34 @@ void runBench(const BenchOptions& b, const GlobalOptions& global) {
     }
 }
 
+/// `bench --data`: the full V2 training transform through the DataLoader, on one worker and
+/// on every core.
+void runDataBench(const BenchOptions& b, const GlobalOptions& global) {
+    const int threads = sys::configureThreads(global.threads);
+    std::string name;
+    const data::Dataset dataset = data::pipelineBenchDataset(data::resolveDataDir(b.dataDir), &name);
+    const train::Config config = train::loadPreset("cifar10-v2");
+    const int64_t all = sys::hardwareThreads();
+    const double one = data::measurePipelineImagesPerSecond(config, dataset, 1, b.images);
+    const double many = data::measurePipelineImagesPerSecond(config, dataset, all, b.images);
+    auto& out = std::cout;
+    out << std::fixed << std::setprecision(0) << "data set           " << name << "\n"
+        << "transform          crop+flip+AutoAugment(cifar10)+normalize+erasing, batch "
+        << config.data.batchSize << "\n"
+        << "1 worker           " << one << " images/s\n"
+        << all << " workers          " << many << " images/s (" << many / all
+        << " per core)\n";
+    if (b.json) {
+        nlohmann::json j = {{"dataset", name},
+                            {"threads", threads},
+                            {"images_per_s_1_worker", one},
+                            {"workers", all},
+                            {"images_per_s_all_workers", many},
+                            {"images_per_s_per_core", many / all}};
+        out << j.dump() << std::endl;
+    }
+}
+
 }  // namespace
 
 void addBenchCommand(CLI::App& app, const GlobalOptions& global) {
@@ -199,7 +232,11 @@ void addBenchCommand(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--batch-size", o->batchSize, "images per train step")->capture_default_str();
     cmd->add_option("--steps", o->steps, "timed train steps per precision")->capture_default_str();
     cmd->add_flag("--json", o->json, "end with one line of JSON holding every figure");
-    cmd->callback([o, &global] { runBench(*o, global); });
+    cmd->add_flag("--data", o->data, "measure the V2 input pipeline (images/s) instead");
+    cmd->add_option("--data-dir", o->dataDir, "data directory holding CIFAR-10 (--data)");
+    cmd->add_option("--images", o->images, "images per pipeline measurement (--data)")
+        ->check(CLI::PositiveNumber);
+    cmd->callback([o, &global] { o->data ? runDataBench(*o, global) : runBench(*o, global); });
 }
 
 }  // namespace mwb::cli
