@@ -441,7 +441,9 @@ struct Trainer::Impl {
                     s.loss = result.loss;
                     s.lr = lr;
                     s.gradNorm = result.gradNorm;
-                    s.imagesPerSecond = static_cast<double>(windowImages) / window;
+                    // Ranks step in lockstep: the run's throughput is world size x this rank's.
+                    s.imagesPerSecond =
+                        static_cast<double>(windowImages * distEnv.worldSize) / window;
                     s.etaSeconds = static_cast<double>(totalSteps - state.globalStep) * window /
                                    static_cast<double>(windowSteps);
                     s.lossScale = scaler.currentScale();
