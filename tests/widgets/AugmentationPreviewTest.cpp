@@ -10,7 +10,7 @@ using mwb::widgets::PreviewPair;
 
 class AugmentationPreviewTest : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void showsPairsWithTheirOps() {
         AugmentationPreview preview;
         std::vector<PreviewPair> pairs;

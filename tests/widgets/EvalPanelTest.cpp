@@ -34,7 +34,7 @@ QImage square(QColor c) {
 
 class EvalPanelTest : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void heatMapShowsCounts() {
         ConfusionMatrixView view;
         view.resize(400, 400);

@@ -51,7 +51,7 @@ double roughness(const QCPGraph* g) {
 
 class PlotPanelTest : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void stepsAndEpochsReachAllThreePlots() {
         PlotPanel panel;
         for (int i = 1; i <= 200; ++i) panel.addStep(step(i));

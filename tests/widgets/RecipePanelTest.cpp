@@ -56,7 +56,7 @@ void edit(QWidget* editor, const std::string& text) {
     else if (auto* b = qobject_cast<QComboBox*>(editor)) b->setCurrentText(t);
     else if (auto* l = qobject_cast<QLineEdit*>(editor)) {
         l->setText(t);
-        emit l->editingFinished();
+        Q_EMIT l->editingFinished();
     }
 }
 
@@ -64,7 +64,7 @@ void edit(QWidget* editor, const std::string& text) {
 
 class RecipePanelTest : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void everyRecipeSwitchRoundTrips() {
         RecipePanel panel;
         const QStringList keys = RecipePanel::switchKeys();

@@ -8,7 +8,7 @@ using mwb::widgets::RunsList;
 
 class RunsListTest : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void listsRunsAndAnnouncesSelection() {
         RunsList list;
         RunRow a{"/runs/b", "b", "fashion-mnist", 3, 3, 0.8912, true};

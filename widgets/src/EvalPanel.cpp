@@ -97,7 +97,7 @@ EvalPanel::EvalPanel(QWidget* parent) : QWidget(parent) {
         if (!file.isEmpty()) path_->setText(file);
     });
     connect(evaluate_, &QPushButton::clicked, this,
-            [this] { emit evaluateRequested(checkpoint(), useEma(), ttaViews()); });
+            [this] { Q_EMIT evaluateRequested(checkpoint(), useEma(), ttaViews()); });
     connect(stop_, &QPushButton::clicked, this, &EvalPanel::stopRequested);
 }
 

@@ -216,12 +216,12 @@ void RecipePanel::fieldEdited(const std::string& key, const std::string& text) {
     } catch (const std::exception& e) {
         config_ = before;
         refreshEditors();
-        emit errorOccurred(QString::fromUtf8(e.what()));
+        Q_EMIT errorOccurred(QString::fromUtf8(e.what()));
         return;
     }
     refreshMarkers();
     refreshEnabledStates();
-    emit configChanged(config_);
+    Q_EMIT configChanged(config_);
 }
 
 void RecipePanel::setConfig(const train::Config& config, const train::Config& reference) {
@@ -239,12 +239,12 @@ void RecipePanel::applyPreset(const QString& name) {
         presetBox_->setCurrentText(name);
     }
     setConfig(preset, preset);
-    emit configChanged(config_);
+    Q_EMIT configChanged(config_);
 }
 
 void RecipePanel::loadConfigFile(const QString& path) {
     setConfig(train::loadConfig(path.toStdString()));
-    emit configChanged(config_);
+    Q_EMIT configChanged(config_);
 }
 
 void RecipePanel::saveConfigFile(const QString& path) const {
@@ -333,7 +333,7 @@ void RecipePanel::chooseLoadFile() {
     try {
         loadConfigFile(path);
     } catch (const std::exception& e) {
-        emit errorOccurred(QString::fromUtf8(e.what()));
+        Q_EMIT errorOccurred(QString::fromUtf8(e.what()));
     }
 }
 
@@ -345,7 +345,7 @@ void RecipePanel::chooseSaveFile() {
     try {
         saveConfigFile(path);
     } catch (const std::exception& e) {
-        emit errorOccurred(QString::fromUtf8(e.what()));
+        Q_EMIT errorOccurred(QString::fromUtf8(e.what()));
     }
 }
 

@@ -14,7 +14,7 @@ RunsList::RunsList(QWidget* parent) : QTreeWidget(parent) {
     for (int c = 1; c < 5; ++c) header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     connect(this, &QTreeWidget::itemSelectionChanged, this, [this] {
         const QString path = selectedPath();
-        if (!path.isEmpty()) emit runSelected(path);
+        if (!path.isEmpty()) Q_EMIT runSelected(path);
     });
 }
 

@@ -43,7 +43,7 @@ public:
     /// The tooltip of pair `index` (names the ops applied).
     QString pairToolTip(int index) const;
 
-signals:
+Q_SIGNALS:
     /// The user asked for a new random draw.
     void rerollRequested();
 

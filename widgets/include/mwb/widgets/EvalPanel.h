@@ -59,7 +59,7 @@ public:
     /// The one-line result ("top-1 91.20 % ...").
     QString summaryText() const;
 
-signals:
+Q_SIGNALS:
     /// Evaluate `checkpoint` with the chosen weights and views.
     void evaluateRequested(const QString& checkpoint, bool ema, int ttaViews);
 

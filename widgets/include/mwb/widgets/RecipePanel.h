@@ -62,7 +62,7 @@ public:
     /// Locks or unlocks every editor (locked while a run trains).
     void setEditingEnabled(bool enabled);
 
-signals:
+Q_SIGNALS:
     /// The config changed through an editor, a preset or a loaded file.
     void configChanged(const mwb::train::Config& config);
 

@@ -36,7 +36,7 @@ public:
     /// Selects the run with `path` (emits runSelected when found).
     void selectPath(const QString& path);
 
-signals:
+Q_SIGNALS:
     /// A run was selected (its directory).
     void runSelected(const QString& path);
 
