@@ -75,6 +75,12 @@ PlotPanel::PlotPanel(QWidget* parent) : QWidget(parent) {
     lossPlot_ = makePlot(tr("Loss"), tr("step"), tr("loss"));
     accuracyPlot_ = makePlot(tr("Accuracy"), tr("epoch"), tr("top-1 accuracy (%)"));
     lrPlot_ = makePlot(tr("Learning rate"), tr("step"), tr("learning rate"));
+    // Epochs are whole numbers; accuracy rises, so its legend sits where the curves are not.
+    auto epochTicks = QSharedPointer<QCPAxisTickerFixed>(new QCPAxisTickerFixed);
+    epochTicks->setTickStep(1.0);
+    epochTicks->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    accuracyPlot_->xAxis->setTicker(epochTicks);
+    accuracyPlot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
     auto* grid = new QGridLayout;
     grid->addWidget(lossPlot_, 0, 0, 1, 2);
     grid->addWidget(accuracyPlot_, 1, 0);

@@ -16,6 +16,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 #include <climits>
+#include <map>
 
 #include "mwb/Error.h"
 #include "mwb/train/ConfigJson.h"
@@ -70,6 +71,15 @@ const char* const kTrainingKeys[] = {"schedule.epochs", "data.batch_size", "opti
                                      "optimizer.weight_decay", "schedule.min_lr", "run.seed"};
 
 QString labelFor(const std::string& key) {
+    // Names a user reads; anything not listed is its key's last part, spaced and capitalised.
+    static const std::map<std::string, const char*> names = {
+        {"data.dataset", "Data set"},         {"data.folder", "Image folder"},
+        {"data.dir", "Data directory"},       {"data.train_limit", "Train images"},
+        {"data.test_limit", "Test images"},   {"model.d_state", "State size"},
+        {"model.patch_size", "Patch size"},   {"optimizer.lr", "Learning rate"},
+        {"schedule.min_lr", "Minimum LR"},    {"data.batch_size", "Batch size"},
+        {"optimizer.weight_decay", "Weight decay"}};
+    if (const auto it = names.find(key); it != names.end()) return QObject::tr(it->second);
     QString name = QString::fromStdString(key).section('.', 1);
     name.replace('_', ' ');
     if (!name.isEmpty()) name[0] = name[0].toUpper();
@@ -106,21 +116,29 @@ RecipePanel::RecipePanel(QWidget* parent) : QWidget(parent) {
     connect(load, &QPushButton::clicked, this, &RecipePanel::chooseLoadFile);
     connect(save, &QPushButton::clicked, this, &RecipePanel::chooseSaveFile);
 
-    auto addForm = [&](const QString& title, const auto& keys) {
+    auto addForm = [&](const QString& title, const auto& keys, QBoxLayout* into) {
         auto* box = new QGroupBox(title);
         auto* form = new QFormLayout(box);
-        form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-        for (const char* key : keys) form->addRow(labelFor(key), makeEditor(key));
-        top->addWidget(box);
+        form->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
+        for (const char* key : keys) {
+            QWidget* editor = makeEditor(key);
+            if (qobject_cast<QAbstractSpinBox*>(editor) || qobject_cast<QComboBox*>(editor))
+                editor->setMinimumWidth(110);
+            if (qobject_cast<QLineEdit*>(editor)) editor->setMinimumWidth(260);
+            form->addRow(labelFor(key), editor);
+        }
+        into->addWidget(box);
         return form;
     };
-    auto* dataForm = addForm(tr("Data"), kDataKeys);
+    auto* dataForm = addForm(tr("Data"), kDataKeys, top);
     dataInfo_ = new QLabel;
     dataInfo_->setWordWrap(true);
     dataInfo_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     dataForm->addRow(dataInfo_);
-    addForm(tr("Model"), kModelKeys);
-    addForm(tr("Training"), kTrainingKeys);
+    auto* sideBySide = new QHBoxLayout;
+    addForm(tr("Model"), kModelKeys, sideBySide);
+    addForm(tr("Training"), kTrainingKeys, sideBySide);
+    top->addLayout(sideBySide);
 
     auto* recipe = new QGroupBox(tr("V2 recipe"));
     auto* grid = new QGridLayout(recipe);
@@ -183,6 +201,7 @@ QWidget* RecipePanel::makeEditor(const std::string& key) {
     } else if (std::holds_alternative<double*>(field.ref)) {
         auto* spin = new NumberSpinBox;
         spin->setRange(field.min, field.max);
+        spin->setMinimumWidth(spin->fontMetrics().horizontalAdvance(QStringLiteral("0.99999")) + 36);
         connect(spin, &QDoubleSpinBox::valueChanged, this, [this, key](double v) {
             fieldEdited(key, QString::number(v, 'g', 17).toStdString());
         });
