@@ -556,7 +556,7 @@ void MainWindow::refreshRuns() {
 void MainWindow::selectedRunChanged(const QString& runDir) {
     const QString best = runDir + "/checkpoints/best.pt";
     if (QFile::exists(best) && !evaluating_) eval_->setCheckpoint(best);
-    if (runDir == runDir_ && training_) return;  // its curves are already the live ones
+    if (runDir == runDir_) return;  // its curves are the ones shown
     try {
         const io::MetricsHistory h = io::readMetrics((runDir + "/metrics.csv").toStdString());
         plots_->setOverlay(QFileInfo(runDir).fileName(), h.steps, h.epochs);
@@ -570,6 +570,10 @@ void MainWindow::showRun(const QString& runDir) {
     plots_->setHistory(h.steps, h.epochs);
     plots_->flushReplot();
     runDir_ = runDir;
+    refreshRuns();
+    runs_->selectPath(runDir);
+    const QString best = runDir + "/checkpoints/best.pt";
+    if (QFile::exists(best)) eval_->setCheckpoint(best);
 }
 
 void MainWindow::exportCheckpoint(const QString& kind) {

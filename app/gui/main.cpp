@@ -70,10 +70,7 @@ int main(int argc, char** argv) {
     try {
         if (parser.isSet(preset)) window.recipePanel()->applyPreset(parser.value(preset));
         if (parser.isSet(config)) window.recipePanel()->loadConfigFile(parser.value(config));
-        if (parser.isSet(run)) {
-            window.showRun(parser.value(run));
-            window.refreshRuns();
-        }
+        if (parser.isSet(run)) window.showRun(parser.value(run));
     } catch (const std::exception& e) {
         return fail(QString::fromUtf8(e.what()));
     }

@@ -136,6 +136,9 @@ QCustomPlot* PlotPanel::makePlot(const QString& title, const QString& xLabel,
     p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     p->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     p->setNoAntialiasingOnDrag(true);
+    // Jagged 100k-point curves with wide pens make QPainter's stroker crawl; QCustomPlot's
+    // fast polyline path draws them as plain line segments.
+    p->setPlottingHint(QCP::phFastPolylines, true);
     p->setMouseTracking(true);
     return p;
 }
@@ -277,7 +280,11 @@ void PlotPanel::flushReplot() {
 }
 
 void PlotPanel::replotAll() {
+    // Antialiased curves cost about 5x more to draw; past a few thousand points per curve
+    // the difference is invisible, the cost is not (bench/PlotBench.cpp).
+    const bool manyPoints = steps_.size() > 5000;
     for (auto* p : {lossPlot_, accuracyPlot_, lrPlot_}) {
+        p->setNotAntialiasedElements(manyPoints ? QCP::aePlottables : QCP::aeNone);
         bool any = false;
         for (int i = 0; i < p->graphCount(); ++i) any = any || !p->graph(i)->data()->isEmpty();
         if (any) {

@@ -1,5 +1,7 @@
 #include "mwb/widgets/RunsList.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QHeaderView>
 
 namespace mwb::widgets {
@@ -53,9 +55,14 @@ const RunRow* RunsList::run(const QString& path) const {
 }
 
 void RunsList::selectPath(const QString& path) {
+    // "runs/x" and "/home/me/runs/x/" name the same run
+    auto same = [](const QString& a, const QString& b) {
+        return QDir::cleanPath(QFileInfo(a).absoluteFilePath()) ==
+               QDir::cleanPath(QFileInfo(b).absoluteFilePath());
+    };
     for (int i = 0; i < topLevelItemCount(); ++i) {
         auto* item = topLevelItem(i);
-        if (item->data(0, Qt::UserRole).toString() == path) {
+        if (same(item->data(0, Qt::UserRole).toString(), path)) {
             setCurrentItem(item);
             item->setSelected(true);
             return;
