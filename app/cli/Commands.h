@@ -13,5 +13,6 @@ struct GlobalOptions {
 
 void addInfoCommand(CLI::App& app, const GlobalOptions& global);
 void addTrainCommand(CLI::App& app, const GlobalOptions& global);
+void addPreviewCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace mwb::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
 
     mwb::cli::addInfoCommand(app, global);
     mwb::cli::addTrainCommand(app, global);
+    mwb::cli::addPreviewCommand(app, global);
 
     try {
         app.parse(argc, argv);

@@ -1,0 +1,44 @@
+#pragma once
+// A labelled image data set held in memory as uint8, and the train/test pair a run uses.
+
+#include <opencv2/core/mat.hpp>
+#include <torch/types.h>
+
+#include <string>
+#include <vector>
+
+namespace mwb::data {
+
+/// Images and labels of one split, all in memory.
+struct Dataset {
+    std::string name;                     // "fashion-mnist", "cifar10", "cifar100", "folder"
+    torch::Tensor images;                 // uint8 (N, H, W, C), contiguous
+    torch::Tensor labels;                 // int64 (N)
+    std::vector<std::string> classNames;  // index = label
+
+    /// Number of images.
+    int64_t size() const { return images.defined() ? images.size(0) : 0; }
+    /// HWC uint8 view of image i (no copy; valid while `images` lives).
+    cv::Mat image(int64_t i) const;
+    /// Label of image i.
+    int64_t label(int64_t i) const;
+    /// The first `n` images (all when n <= 0 or n >= size()), sharing memory.
+    Dataset first(int64_t n) const;
+    /// The images at `rows` (copied), in that order.
+    Dataset select(const std::vector<int64_t>& rows) const;
+};
+
+/// The two splits of a run and the per-channel statistics used to normalise them.
+struct DataSplits {
+    Dataset train, test;
+    std::vector<double> mean, std;  // per channel, in [0, 1] units
+};
+
+/// Per-channel mean and standard deviation of `dataset`'s pixels in [0, 1] units.
+void channelStatistics(const Dataset& dataset, std::vector<double>& mean, std::vector<double>& std);
+
+/// The mean and std to normalise `dataset` with: the published values for cifar10, cifar100
+/// and fashion-mnist, else measured on the data set itself.
+void normalizationFor(const Dataset& dataset, std::vector<double>& mean, std::vector<double>& std);
+
+}  // namespace mwb::data

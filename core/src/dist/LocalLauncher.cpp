@@ -1,0 +1,169 @@
+#include "mwb/dist/LocalLauncher.h"
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "mwb/Error.h"
+
+namespace mwb::dist {
+namespace {
+
+std::atomic<int> forwardedSignal{0};
+
+void rememberSignal(int sig) { forwardedSignal = sig; }
+
+std::string describeStatus(int rank, int status) {
+    if (WIFSIGNALED(status)) {
+        const int sig = WTERMSIG(status);
+        return "rank " + std::to_string(rank) + " was killed by signal " + std::to_string(sig) +
+               " (" + strsignal(sig) + ")";
+    }
+    return "rank " + std::to_string(rank) + " exited with code " +
+           std::to_string(WEXITSTATUS(status));
+}
+
+[[noreturn]] void execWorker(int rank, int nproc, int port, const std::string& program,
+                             const std::vector<std::string>& args) {
+    // Die with the launcher, whatever kills it.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() == 1) _exit(1);  // the launcher is already gone
+    setenv("RANK", std::to_string(rank).c_str(), 1);
+    setenv("LOCAL_RANK", std::to_string(rank).c_str(), 1);
+    setenv("WORLD_SIZE", std::to_string(nproc).c_str(), 1);
+    setenv("MASTER_ADDR", "127.0.0.1", 1);
+    setenv("MASTER_PORT", std::to_string(port).c_str(), 1);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(program.c_str(), argv.data());
+    _exit(127);
+}
+
+struct Failure {
+    int rank;
+    int status;
+};
+
+// The root cause among the failures: a rank that failed on its own beats one that only lost
+// its peer, and a rank we killed while tearing the run down is never blamed.
+LaunchResult blame(const std::vector<Failure>& failures) {
+    LaunchResult result;
+    const Failure* chosen = nullptr;
+    for (const auto& f : failures) {
+        const bool peerLost = WIFEXITED(f.status) && WEXITSTATUS(f.status) == kPeerLostExitCode;
+        if (!peerLost) {
+            chosen = &f;
+            break;
+        }
+        if (!chosen) chosen = &f;
+    }
+    if (!chosen) return result;
+    result.failedRank = chosen->rank;
+    result.reason = describeStatus(chosen->rank, chosen->status);
+    result.exitCode = WIFEXITED(chosen->status) ? WEXITSTATUS(chosen->status) : 1;
+    return result;
+}
+
+}  // namespace
+
+bool isPeerLost(const std::exception& e) {
+    const std::string what = e.what();
+    for (const char* sign : {"Connection closed by peer", "Connection reset by peer",
+                             "Timed out", "timed out", "Broken pipe", "NCCL communicator was aborted"}) {
+        if (what.find(sign) != std::string::npos) return true;
+    }
+    return false;
+}
+
+int findFreePort() {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) throw Error(std::string("cannot open a socket: ") + std::strerror(errno));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof addr;
+    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+        close(fd);
+        throw Error(std::string("cannot find a free port on 127.0.0.1: ") + std::strerror(errno));
+    }
+    close(fd);
+    return ntohs(addr.sin_port);
+}
+
+LaunchResult launchLocalWorkers(int nproc, const std::string& program,
+                                const std::vector<std::string>& args, int graceSeconds) {
+    if (nproc < 1) throw Error("--nproc must be at least 1, got " + std::to_string(nproc));
+    if (access(program.c_str(), X_OK) != 0) throw Error("cannot execute '" + program + "'");
+    const int port = findFreePort();
+
+    struct sigaction forward {}, oldInt{}, oldTerm{};
+    forward.sa_handler = rememberSignal;
+    sigaction(SIGINT, &forward, &oldInt);
+    sigaction(SIGTERM, &forward, &oldTerm);
+    forwardedSignal = 0;
+
+    std::vector<pid_t> pids(static_cast<size_t>(nproc), -1);
+    for (int r = 0; r < nproc; ++r) {
+        const pid_t pid = fork();
+        if (pid == 0) execWorker(r, nproc, port, program, args);
+        if (pid < 0) {
+            for (pid_t p : pids)
+                if (p > 0) kill(p, SIGKILL);
+            throw Error(std::string("cannot start worker processes: ") + std::strerror(errno));
+        }
+        pids[static_cast<size_t>(r)] = pid;
+    }
+
+    std::vector<Failure> failures;
+    int running = nproc;
+    bool tearingDown = false;
+    std::chrono::steady_clock::time_point killAt{};
+    auto signalAll = [&](int sig) {
+        for (pid_t p : pids)
+            if (p > 0) kill(p, sig);
+    };
+    while (running > 0) {
+        if (const int sig = forwardedSignal.exchange(0)) signalAll(sig);
+        int status = 0;
+        const pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid > 0) {
+            for (int r = 0; r < nproc; ++r) {
+                if (pids[static_cast<size_t>(r)] != pid) continue;
+                pids[static_cast<size_t>(r)] = -1;
+                --running;
+                const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+                const bool killedByUs =
+                    tearingDown && WIFSIGNALED(status) &&
+                    (WTERMSIG(status) == SIGTERM || WTERMSIG(status) == SIGKILL);
+                if (!ok && !killedByUs) failures.push_back({r, status});
+                if (!ok && !tearingDown && running > 0) {
+                    signalAll(SIGTERM);
+                    tearingDown = true;
+                    killAt = std::chrono::steady_clock::now() + std::chrono::seconds(graceSeconds);
+                }
+            }
+            continue;
+        }
+        if (tearingDown && std::chrono::steady_clock::now() >= killAt) {
+            signalAll(SIGKILL);
+            killAt = std::chrono::steady_clock::time_point::max();
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    sigaction(SIGINT, &oldInt, nullptr);
+    sigaction(SIGTERM, &oldTerm, nullptr);
+    return blame(failures);
+}
+
+}  // namespace mwb::dist
