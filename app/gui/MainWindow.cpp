@@ -14,6 +14,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -28,12 +29,14 @@
 #include <QUrl>
 #include <QVBoxLayout>
 #include <QtConcurrent>
+#include <atomic>
 #include <nlohmann/json.hpp>
 
 #include "EvalWorker.h"
 #include "ImageConvert.h"
 #include "TrainingWorker.h"
 #include "mwb/augment/Preview.h"
+#include "mwb/data/CifarDownload.h"
 #include "mwb/data/DataPaths.h"
 #include "mwb/data/DatasetFactory.h"
 #include "mwb/io/MetricsLog.h"
@@ -207,6 +210,7 @@ void MainWindow::buildUi() {
 
     connect(recipe_, &widgets::RecipePanel::configChanged, this, &MainWindow::configEdited);
     connect(recipe_, &widgets::RecipePanel::errorOccurred, this, &MainWindow::showError);
+    connect(recipe_, &widgets::RecipePanel::downloadRequested, this, &MainWindow::downloadData);
     connect(preview_, &widgets::AugmentationPreview::rerollRequested, this,
             &MainWindow::rerollPreview);
     connect(eval_, &widgets::EvalPanel::evaluateRequested, this, &MainWindow::evaluate);
@@ -314,7 +318,7 @@ void MainWindow::scheduleDataRefresh() {
 }
 
 bool MainWindow::isBusy() const {
-    return training_ || evaluating_ || !loadingKey_.isEmpty() || previewPending_ ||
+    return training_ || evaluating_ || downloading_ || !loadingKey_.isEmpty() || previewPending_ ||
            dataTimer_->isActive();
 }
 
@@ -403,6 +407,58 @@ void MainWindow::rerollPreview() {
     ++previewSeed_;
     previewPending_ = true;
     refreshData();
+}
+
+void MainWindow::downloadData() {
+    if (downloading_) return;
+    const train::Config config = recipe_->config();
+    data::CifarArchive archive;
+    try {
+        archive = data::cifarArchive(config.data.dataset);
+    } catch (const std::exception& e) {
+        showError(QString::fromUtf8(e.what()));
+        return;
+    }
+    const std::string dir = data::resolveDataDir(config.data.dir);
+    downloading_ = true;
+    statusLabel_->setText(tr("Downloading %1 into %2…")
+                              .arg(QString::fromStdString(archive.url), QString::fromStdString(dir)));
+    progress_->setRange(0, 0);
+    auto* watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher] {
+        const QString error = watcher->result();
+        watcher->deleteLater();
+        downloading_ = false;
+        progress_->setRange(0, 1000);
+        progress_->setValue(error.isEmpty() ? 1000 : 0);
+        if (!error.isEmpty()) {
+            showError(error);
+            return;
+        }
+        statusLabel_->setText(tr("Download complete"));
+        splitsKey_.clear();  // load the new files
+        scheduleDataRefresh();
+    });
+    // Progress arrives from the download thread: post at most one update per permille.
+    auto lastPermille = std::make_shared<std::atomic<int>>(-1);
+    QPointer<QProgressBar> bar = progress_;
+    watcher->setFuture(QtConcurrent::run([archive, dir, bar, lastPermille]() -> QString {
+        try {
+            data::downloadCifar(archive, dir, [bar, lastPermille](int64_t got, int64_t total) {
+                if (total <= 0) return;
+                const int permille = static_cast<int>(1000 * got / total);
+                if (lastPermille->exchange(permille) == permille) return;
+                QMetaObject::invokeMethod(qApp, [bar, permille] {
+                    if (!bar) return;
+                    bar->setRange(0, 1000);
+                    bar->setValue(permille);
+                }, Qt::QueuedConnection);
+            });
+            return {};
+        } catch (const std::exception& e) {
+            return QString::fromUtf8(e.what());
+        }
+    }));
 }
 
 bool MainWindow::selectTab(const QString& name) {

@@ -95,6 +95,8 @@ public Q_SLOTS:
     void evaluate(const QString& checkpoint, bool ema, int ttaViews);
     void refreshRuns();
     void rerollPreview();
+    /// Downloads the chosen CIFAR data set in the background, with progress in the status bar.
+    void downloadData();
 
 Q_SIGNALS:
     /// A training run ended; `stopped` when Stop ended it early.
@@ -160,6 +162,7 @@ private:
     bool training_ = false;
     bool paused_ = false;
     bool evaluating_ = false;
+    bool downloading_ = false;
     bool closeAfterStop_ = false;
     bool quietErrors_ = false;
     QString runDir_;

@@ -12,6 +12,9 @@
 
 #include "MainWindow.h"
 #include "mwb/io/RunIndex.h"
+#include "mwb/train/ConfigSchema.h"
+#include "mwb/widgets/ConfigView.h"
+#include "mwb/widgets/ImageGallery.h"
 #include "mwb/widgets/AugmentationPreview.h"
 #include "mwb/widgets/ConfusionMatrixView.h"
 #include "mwb/widgets/EvalPanel.h"

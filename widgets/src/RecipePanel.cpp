@@ -124,7 +124,27 @@ RecipePanel::RecipePanel(QWidget* parent) : QWidget(parent) {
             QWidget* editor = makeEditor(key);
             if (qobject_cast<QAbstractSpinBox*>(editor) || qobject_cast<QComboBox*>(editor))
                 editor->setMinimumWidth(110);
-            if (qobject_cast<QLineEdit*>(editor)) editor->setMinimumWidth(260);
+            if (auto* line = qobject_cast<QLineEdit*>(editor)) {
+                // folders get a browse button beside them
+                line->setMinimumWidth(240);
+                auto* row = new QWidget;
+                auto* h = new QHBoxLayout(row);
+                h->setContentsMargins(0, 0, 0, 0);
+                auto* browse = new QPushButton(tr("…"));
+                browse->setToolTip(tr("Choose a folder"));
+                browse->setFixedWidth(32);
+                h->addWidget(line, 1);
+                h->addWidget(browse);
+                connect(browse, &QPushButton::clicked, this, [this, line] {
+                    const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder"), line->text());
+                    if (dir.isEmpty()) return;
+                    line->setText(dir);
+                    Q_EMIT line->editingFinished();
+                });
+                browseButtons_.push_back({line, browse});
+                form->addRow(labelFor(key), row);
+                continue;
+            }
             form->addRow(labelFor(key), editor);
         }
         into->addWidget(box);
@@ -135,6 +155,11 @@ RecipePanel::RecipePanel(QWidget* parent) : QWidget(parent) {
     dataInfo_->setWordWrap(true);
     dataInfo_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     dataForm->addRow(dataInfo_);
+    auto* download = new QPushButton(tr("Download CIFAR…"));
+    download->setToolTip(tr("Fetch the official CIFAR archive into the data directory"));
+    connect(download, &QPushButton::clicked, this, &RecipePanel::downloadRequested);
+    download_ = download;
+    dataForm->addRow(download_);
     auto* sideBySide = new QHBoxLayout;
     addForm(tr("Model"), kModelKeys, sideBySide);
     addForm(tr("Training"), kTrainingKeys, sideBySide);
@@ -343,6 +368,9 @@ void RecipePanel::refreshEnabledStates() {
     }
     const bool folder = config_.data.dataset == "folder";
     editors_.at("data.folder")->setEnabled(editingEnabled_ && folder);
+    for (auto& [line, browse] : browseButtons_) browse->setEnabled(line->isEnabled());
+    download_->setVisible(config_.data.dataset.rfind("cifar", 0) == 0);
+    download_->setEnabled(editingEnabled_);
 }
 
 void RecipePanel::chooseLoadFile() {

@@ -7,6 +7,8 @@
 #include <QWidget>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "mwb/train/Config.h"
 
@@ -66,6 +68,9 @@ Q_SIGNALS:
     /// The config changed through an editor, a preset or a loaded file.
     void configChanged(const mwb::train::Config& config);
 
+    /// The user asked to download the chosen CIFAR data set.
+    void downloadRequested();
+
     /// A user-visible failure (bad file, value rejected); the text says what and where.
     void errorOccurred(const QString& message);
 
@@ -84,6 +89,8 @@ private:
     std::map<std::string, QWidget*> switchParameters_;  // "<item>.enabled" -> parameter box
     QComboBox* presetBox_ = nullptr;
     QLabel* dataInfo_ = nullptr;
+    QWidget* download_ = nullptr;
+    std::vector<std::pair<QWidget*, QWidget*>> browseButtons_;  // folder editor, its browse button
     bool editingEnabled_ = true;
 };
 
