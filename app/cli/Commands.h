@@ -14,5 +14,6 @@ struct GlobalOptions {
 void addInfoCommand(CLI::App& app, const GlobalOptions& global);
 void addTrainCommand(CLI::App& app, const GlobalOptions& global);
 void addPreviewCommand(CLI::App& app, const GlobalOptions& global);
+void addBenchCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace mwb::cli

@@ -27,7 +27,19 @@ struct PreviewOptions {
     std::string outDir;
     int64_t count = 16;
     int64_t seed = 0;
+    bool download = false;
 };
+
+/// Prints download progress on one line of stderr, at most every 5%.
+void printProgress(int64_t received, int64_t total) {
+    static int lastPercent = -1;
+    if (total <= 0) return;
+    const int percent = static_cast<int>(100 * received / total);
+    if (percent / 5 == lastPercent / 5 && percent != 100) return;
+    lastPercent = percent;
+    std::cerr << "\rdownloading: " << percent << "% of " << total / (1 << 20) << " MiB" << (percent == 100 ? "\n" : "")
+              << std::flush;
+}
 
 /// Pixels per image pixel in the grid, so that 32x32 images are visible.
 constexpr int kZoom = 4;
@@ -67,7 +79,7 @@ void runPreview(const PreviewOptions& o) {
     train::Config config = !o.configFile.empty() ? train::loadConfig(o.configFile) : train::loadPreset(o.preset);
     for (const auto& kv : o.overrides) train::applyOverride(config, kv);
     if (!o.dataDir.empty()) config.data.dir = o.dataDir;
-    const auto splits = data::loadDataset(config);
+    const auto splits = data::loadDataset(config, o.download, printProgress);
     const auto items = augment::makePreview(config, splits.train, o.count, static_cast<uint64_t>(o.seed));
 
     std::error_code ec;
@@ -111,6 +123,8 @@ void addPreviewCommand(CLI::App& app, const GlobalOptions&) {
     cmd->add_option("--count", o->count, "number of images (default 16)")->check(CLI::Range(1, 256));
     cmd->add_option("--seed", o->seed, "picks the images and their augmentation (default 0)")
         ->check(CLI::NonNegativeNumber);
+    cmd->add_flag("--download", o->download,
+                  "fetch CIFAR-10/100 from the official address when missing (MD5 verified)");
     cmd->callback([o] { runPreview(*o); });
 }
 

@@ -147,9 +147,19 @@ TEST(AutoAugment, RandAugmentAppliesTwoOpsAtMagnitudeNine) {
             if (op.name == "Rotate") {
                 EXPECT_NEAR(std::abs(op.magnitude), 9.0, 1e-5);
             }
-            if (op.name == "Posterize") EXPECT_EQ(op.magnitude, 7);
+            if (op.name == "Posterize") {
+                EXPECT_EQ(op.magnitude, 7);
+            }
         }
     }
     EXPECT_NEAR(double(identity) / total, 1.0 / 14.0, 0.02);  // Identity is 1 of 14 ops
     EXPECT_THROW(RandAugment(2, 31), mwb::Error);
+}
+
+TEST(AutoAugment, MagnitudesAreTorchLinspaceToTheLastBit) {
+    // torch.linspace(0, 0.9, 31)[20] and friends from torchvision 0.14.1 on x86: not the
+    // nearest float to the exact value, which a plain formula would give.
+    EXPECT_EQ(static_cast<float>(opMagnitude(AugmentOp::Brightness, 20, 31, 32, 32)), 0.599999964f);
+    EXPECT_EQ(static_cast<float>(opMagnitude(AugmentOp::TranslateX, 20, 31, 32, 32)), 9.66767406f);
+    EXPECT_EQ(static_cast<float>(opMagnitude(AugmentOp::TranslateY, 6, 10, 32, 28)), 8.45921421f);
 }

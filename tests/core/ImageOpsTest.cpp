@@ -181,3 +181,27 @@ TEST(ImageOps, ThreeChannelGeometryMovesWholePixels) {
     EXPECT_EQ(out.at<cv::Vec3b>(1, 2), cv::Vec3b(1, 2, 3));
     EXPECT_EQ(cv::countNonZero(out.reshape(1)), 3);
 }
+
+// Reference values below come from torchvision 0.14.1 (Debian) on the same inputs: they pin
+// the float32 rounding steps that decide ties.
+TEST(ImageOps, ShearTiesOnNonSquareImagesRoundAsTorchvision) {
+    cv::Mat out;
+    shearX(dot(28, 30, 2, 10), out, 0.2);  // shift 0.2 * 2.5 = 0.5: a tie
+    EXPECT_EQ(lit(out), std::vector<int>{210});
+    shearX(dot(28, 30, 7, 10), out, 0.2);  // 1.5
+    EXPECT_EQ(lit(out), std::vector<int>{709});
+    shearX(dot(28, 30, 12, 5), out, 0.2);  // 2.5
+    EXPECT_EQ(lit(out), std::vector<int>{1203});
+    shearX(dot(28, 30, 17, 20), out, 0.2);  // 3.5: sampled by two output pixels
+    EXPECT_EQ(lit(out), (std::vector<int>{1716, 1717}));
+    shearY(dot(30, 28, 10, 7), out, 0.2);
+    EXPECT_EQ(lit(out), std::vector<int>{907});
+    shearY(dot(30, 28, 20, 17), out, 0.2);
+    EXPECT_EQ(lit(out), (std::vector<int>{1617, 1717}));
+}
+
+TEST(ImageOps, AutocontrastScalesByTheReciprocalAsTorchDoes) {
+    cv::Mat out;
+    autocontrast(grey({{0, 7, 7}}), out);  // 7 * (1/7 * 255) = 255, while 7 * (255/7) would give 254
+    EXPECT_TRUE(same(out, grey({{0, 255, 255}})));
+}

@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <opencv2/core.hpp>
 #include <set>
 
 #include "mwb/Error.h"
+#include <opencv2/core.hpp>
+
 #include "mwb/augment/Preview.h"
 #include "mwb/data/DataPaths.h"
 #include "mwb/data/IdxReader.h"

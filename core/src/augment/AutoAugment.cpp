@@ -11,13 +11,21 @@ namespace {
 
 using O = AugmentOp;
 
-/// torch.linspace(start, end, steps)[i] in float32: the first half counts up from start,
-/// the second half down from end, as ATen's CPU kernel does.
+/// torch.linspace(start, end, steps)[i] in float32, as ATen's x86 CPU kernel computes it, so
+/// that the magnitudes match torchvision's to the last bit: blocks of two 8-float vectors, each
+/// vector counted up from start + 8k * step (or down from end in the upper half), then a scalar
+/// tail evaluated with fused multiply-adds.
 float linspace(float start, float end, int steps, int i) {
     if (steps == 1) return start;
     const float step = (end - start) / float(steps - 1);
     const int half = steps / 2;
-    return i < half ? start + step * float(i) : end - step * float(steps - i - 1);
+    constexpr int kVector = 8, kBlock = 2 * kVector;
+    if (i < steps / kBlock * kBlock) {
+        const int first = i / kVector * kVector;
+        const float base = first < half ? start + step * float(first) : end - step * float(steps - first - 1);
+        return base + step * float(i - first);
+    }
+    return i < half ? std::fma(step, float(i), start) : std::fma(-step, float(steps - i - 1), end);
 }
 
 const std::vector<SubPolicy> kCifar10 = {

@@ -118,7 +118,8 @@ void autocontrast(const cv::Mat& src, cv::Mat& dst) {
             lo = std::min(lo, src.data[i * c + ch]);
             hi = std::max(hi, src.data[i * c + ch]);
         }
-        float minimum = lo, scale = 255.0f / (float(hi) - float(lo));
+        // torch evaluates `255.0 / (max - min)` as reciprocal(max - min) * 255.
+        float minimum = lo, scale = (1.0f / (float(hi) - float(lo))) * 255.0f;
         if (!std::isfinite(scale)) { minimum = 0.0f; scale = 1.0f; }
         for (size_t i = 0; i < pixels; ++i)
             dst.data[i * c + ch] = toUint8((float(src.data[i * c + ch]) - minimum) * scale);
@@ -195,7 +196,9 @@ void affineNearest(const cv::Mat& src, cv::Mat& dst, const double inverse[6]) {
     prepare(src, dst);
     const int h = src.rows, w = src.cols, c = src.channels();
     // torchvision builds the sampling grid in float32: theta rescaled by half the size,
-    // applied to pixel-centre coordinates, then grid_sample's un-normalisation and rounding.
+    // applied to pixel-centre coordinates by a batched matrix product (whose kernel rounds
+    // x * t0, then fuses + y * t1, then adds t2), then grid_sample's un-normalisation and
+    // rounding half to even. Following each rounding step makes ties land as torchvision's do.
     const float hw = 0.5f * float(w), hh = 0.5f * float(h);
     const float t[6] = {float(inverse[0]) / hw, float(inverse[1]) / hw, float(inverse[2]) / hw,
                         float(inverse[3]) / hh, float(inverse[4]) / hh, float(inverse[5]) / hh};
@@ -204,8 +207,8 @@ void affineNearest(const cv::Mat& src, cv::Mat& dst, const double inverse[6]) {
         uint8_t* d = dst.ptr<uint8_t>(i);
         for (int j = 0; j < w; ++j) {
             const float x = -hw + 0.5f + float(j);
-            const float gx = x * t[0] + y * t[1] + t[2];
-            const float gy = x * t[3] + y * t[4] + t[5];
+            const float gx = std::fma(y, t[1], x * t[0]) + t[2];
+            const float gy = std::fma(y, t[4], x * t[3]) + t[5];
             const float sx = std::nearbyint(((gx + 1.0f) * float(w) - 1.0f) / 2.0f);
             const float sy = std::nearbyint(((gy + 1.0f) * float(h) - 1.0f) / 2.0f);
             if (sx < 0.0f || sy < 0.0f || sx >= float(w) || sy >= float(h)) {

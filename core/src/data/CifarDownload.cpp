@@ -125,7 +125,8 @@ bool cifarPresent(const CifarArchive& archive, const std::string& dataDir) {
 std::string cifarManualInstructions(const CifarArchive& archive, const std::string& dataDir) {
     std::string files;
     for (const auto& f : archive.files) files += (files.empty() ? "" : ", ") + f;
-    return "To install it by hand, download " + archive.url + " (MD5 " + archive.md5 +
+    const CifarArchive official = cifarArchive(archive.dataset);  // even when fetched elsewhere
+    return "To install it by hand, download " + official.url + " (MD5 " + official.md5 +
            ") and unpack it in " + dataDir + " so that " +
            (fs::path(dataDir) / archive.folder).string() + "/ holds " + files;
 }

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "mwb/data/CifarDownload.h"
+
 namespace mwb::data {
 namespace fs = std::filesystem;
 namespace {
@@ -36,16 +38,13 @@ std::string fashionMnistDir() {
 
 std::vector<DatasetLocation> findDatasets(const std::string& dataDir) {
     const std::string fashion = fashionMnistDir();
-    const std::string c10 = (fs::path(dataDir) / "cifar-10-batches-bin").string();
-    const std::string c100 = (fs::path(dataDir) / "cifar-100-binary").string();
+    const auto c10 = cifarArchive("cifar10"), c100 = cifarArchive("cifar100");
     return {
         {"fashion-mnist", fashion,
          allExist(fashion, {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
                             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"})},
-        {"cifar10", c10,
-         allExist(c10, {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
-                        "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"})},
-        {"cifar100", c100, allExist(c100, {"train.bin", "test.bin"})},
+        {"cifar10", (fs::path(dataDir) / c10.folder).string(), cifarPresent(c10, dataDir)},
+        {"cifar100", (fs::path(dataDir) / c100.folder).string(), cifarPresent(c100, dataDir)},
     };
 }
 

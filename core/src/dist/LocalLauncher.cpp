@@ -19,6 +19,9 @@ namespace {
 
 std::atomic<int> forwardedSignal{0};
 
+// How long a failure reported as "lost my peer" waits for the real culprit to exit.
+constexpr std::chrono::seconds kPeerLostPatience{3};
+
 void rememberSignal(int sig) { forwardedSignal = sig; }
 
 std::string describeStatus(int rank, int status) {
@@ -128,7 +131,10 @@ LaunchResult launchLocalWorkers(int nproc, const std::string& program,
     std::vector<Failure> failures;
     int running = nproc;
     bool tearingDown = false;
-    std::chrono::steady_clock::time_point killAt{};
+    using Clock = std::chrono::steady_clock;
+    const auto now = [] { return Clock::now(); };
+    auto teardownAt = Clock::time_point::max();
+    Clock::time_point killAt{};
     auto signalAll = [&](int sig) {
         for (pid_t p : pids)
             if (p > 0) kill(p, sig);
@@ -146,18 +152,25 @@ LaunchResult launchLocalWorkers(int nproc, const std::string& program,
                 const bool killedByUs =
                     tearingDown && WIFSIGNALED(status) &&
                     (WTERMSIG(status) == SIGTERM || WTERMSIG(status) == SIGKILL);
-                if (!ok && !killedByUs) failures.push_back({r, status});
-                if (!ok && !tearingDown && running > 0) {
-                    signalAll(SIGTERM);
-                    tearingDown = true;
-                    killAt = std::chrono::steady_clock::now() + std::chrono::seconds(graceSeconds);
-                }
+                if (ok || killedByUs) continue;
+                failures.push_back({r, status});
+                // A rank that only lost its peer usually beats the failing rank out of the
+                // door (that one may still be closing its sockets): give it a moment to exit
+                // on its own, so the blame lands on the right rank.
+                const bool peerLost = WIFEXITED(status) && WEXITSTATUS(status) == kPeerLostExitCode;
+                const auto when = now() + (peerLost ? kPeerLostPatience : Clock::duration::zero());
+                if (when < teardownAt) teardownAt = when;
             }
             continue;
         }
-        if (tearingDown && std::chrono::steady_clock::now() >= killAt) {
+        if (!tearingDown && now() >= teardownAt && running > 0) {
+            signalAll(SIGTERM);
+            tearingDown = true;
+            killAt = now() + std::chrono::seconds(graceSeconds);
+        }
+        if (tearingDown && now() >= killAt) {
             signalAll(SIGKILL);
-            killAt = std::chrono::steady_clock::time_point::max();
+            killAt = Clock::time_point::max();
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }

@@ -1,0 +1,242 @@
+// `mambawb bench`: how fast this machine trains a model preset, measured, not assumed:
+// GEMM throughput, the fused scan against the reference, train-step images/s in fp32 and
+// bf16 autocast, the scan's share of a step, peak memory and model FLOP utilisation.
+
+#include <sys/resource.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <iomanip>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "Commands.h"
+#include "mwb/Error.h"
+#include "mwb/model/ModelFactory.h"
+#include "mwb/model/ModelPresets.h"
+#include "mwb/model/ModelSummary.h"
+#include "mwb/ops/SelectiveScan.h"
+#include "mwb/data/DataPaths.h"
+#include "mwb/data/PipelineBench.h"
+#include "mwb/sys/GemmProbe.h"
+#include "mwb/sys/Threads.h"
+#include "mwb/train/Autocast.h"
+#include "mwb/train/Presets.h"
+
+namespace mwb::cli {
+namespace {
+
+struct BenchOptions {
+    std::string preset = "mamba-tiny";
+    int64_t batchSize = 64;
+    int64_t steps = 5;
+    bool json = false;
+    bool data = false;         // measure the input pipeline instead of the model
+    std::string dataDir;       // where to look for CIFAR-10 (--data)
+    int64_t images = 20000;    // images per pipeline measurement (--data)
+};
+
+using Clock = std::chrono::steady_clock;
+
+/// Median wall time in seconds of `reps` calls of fn, after one warm-up call if `warmUp`.
+template <typename Fn>
+double medianSeconds(int reps, Fn&& fn, bool warmUp = true) {
+    if (warmUp) fn();
+    std::vector<double> times;
+    for (int i = 0; i < reps; ++i) {
+        const auto start = Clock::now();
+        fn();
+        times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+    }
+    std::sort(times.begin(), times.end());
+    return times[times.size() / 2];
+}
+
+double peakRssMb() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+}
+
+/// A model preset (mamba-nano, ...) or the model of a shipped training preset.
+train::ModelConfig resolveModel(const std::string& name) {
+    const auto names = model::modelPresetNames();
+    if (std::find(names.begin(), names.end(), name) != names.end()) return model::modelPreset(name);
+    try {
+        return train::loadPreset(name).model;
+    } catch (const Error&) {
+        throw Error("unknown preset \"" + name +
+                    "\" for --preset; use mamba-nano, mamba-tiny, mamba-small or a training "
+                    "preset such as cifar10-v2");
+    }
+}
+
+/// The scan's arguments at a model's shapes: u, delta, z (B, d_inner, L), B and C (B, N, L).
+struct ScanArgs {
+    torch::Tensor u, delta, A, Bm, Cm, D, z, bias;
+};
+
+ScanArgs scanArgs(const model::VisionMambaOptions& o, int64_t batch, torch::ScalarType type) {
+    const int64_t D = o.expand * o.width, N = o.dState;
+    const int64_t side = o.imageSize / o.patchSize, L = side * side;
+    auto t = [type](torch::Tensor x) { return x.to(type).set_requires_grad(true); };
+    ScanArgs a;
+    a.u = t(torch::randn({batch, D, L}));
+    a.delta = t(torch::randn({batch, D, L}) * 0.5 - 2.0);
+    a.A = -torch::arange(1, N + 1, torch::kFloat).repeat({D, 1}).set_requires_grad(true);
+    a.Bm = t(torch::randn({batch, N, L}));
+    a.Cm = t(torch::randn({batch, N, L}));
+    a.D = torch::ones({D}).set_requires_grad(true);
+    a.z = t(torch::randn({batch, D, L}));
+    a.bias = torch::full({D}, -3.0).set_requires_grad(true);
+    return a;
+}
+
+template <typename Scan>
+double scanSeconds(const ScanArgs& a, int reps, Scan scan, bool warmUp = true) {
+    return medianSeconds(
+        reps,
+        [&] {
+            auto y = scan(a.u, a.delta, a.A, a.Bm, a.Cm, a.D, a.z, a.bias, true);
+            y.sum().backward();
+        },
+        warmUp);
+}
+
+/// Seconds per train step (forward, cross-entropy, backward, AdamW step).
+double stepSeconds(const model::VisionMambaOptions& o, int64_t batch, int64_t steps, bool bf16) {
+    torch::manual_seed(0);
+    model::VisionMamba net(o);
+    net->train();
+    torch::optim::AdamW optimizer(net->parameters(),
+                                  torch::optim::AdamWOptions(1e-3).weight_decay(0.05));
+    const auto images = torch::randn({batch, o.inChannels, o.imageSize, o.imageSize});
+    const auto labels = torch::randint(0, o.numClasses, {batch}, torch::kLong);
+    return medianSeconds(static_cast<int>(steps), [&] {
+        optimizer.zero_grad();
+        torch::Tensor loss;
+        {
+            train::AutocastGuard autocast(torch::kCPU, torch::kBFloat16, bf16);
+            loss = torch::nn::functional::cross_entropy(net(images), labels);
+        }
+        loss.backward();
+        optimizer.step();
+    });
+}
+
+void runBench(const BenchOptions& b, const GlobalOptions& global) {
+    if (b.batchSize < 1) throw Error("--batch-size must be at least 1");
+    if (b.steps < 1) throw Error("--steps must be at least 1");
+    const int threads = sys::configureThreads(global.threads);
+    train::Config config;
+    config.model = resolveModel(b.preset);
+    config.dropPath.enabled = false;
+    const auto o = model::modelOptions(config);
+    std::ostream& out = std::cout;
+    out << std::fixed << std::setprecision(2);
+    out << "preset " << b.preset << ": width " << o.width << ", depth " << o.depth << ", "
+        << model::parameterCount(*model::VisionMamba(o)) << " parameters; batch " << b.batchSize
+        << ", " << threads << " threads" << std::endl;
+
+    const double gemm = sys::measureGemmGflops(1024, 0.5);
+    out << "fp32 GEMM          " << gemm << " GFLOP/s (1024x1024)" << std::endl;
+
+    const double stepF = stepSeconds(o, b.batchSize, b.steps, false);
+    const double stepH = stepSeconds(o, b.batchSize, b.steps, true);
+    const double ipsF = static_cast<double>(b.batchSize) / stepF;
+    const double ipsH = static_cast<double>(b.batchSize) / stepH;
+    // Read before the scan comparison: the reference scan's autograd graph is far larger
+    // than a train step's, and the peak must describe training.
+    const double rss = peakRssMb();
+    const auto argsF = scanArgs(o, b.batchSize, torch::kFloat);
+    const double fused = scanSeconds(argsF, 5, ops::selectiveScan);
+    // The reference takes seconds per call and has nothing to warm up: one timed call.
+    const double reference = scanSeconds(argsF, 1, ops::selectiveScanReference, false);
+    const auto argsH = scanArgs(o, b.batchSize, torch::kBFloat16);
+    const double fusedBf16 = scanSeconds(argsH, 5, ops::selectiveScan);
+    out << "scan fwd+bwd       fused " << fused * 1e3 << " ms (bf16 " << fusedBf16 * 1e3
+        << " ms), reference " << reference * 1e3 << " ms: " << reference / fused << "x\n";
+
+    const bool bf16Better = ipsH > ipsF;
+    const double ips = std::max(ipsF, ipsH);
+    const double scansPerStep = static_cast<double>(o.depth) * (o.bidirectional ? 2.0 : 1.0);
+    const double scanShare =
+        scansPerStep * (bf16Better ? fusedBf16 : fused) / (bf16Better ? stepH : stepF);
+    const double flops = model::trainingFlopsPerImage(o);
+    const double mfu = flops * ips / (gemm * 1e9);
+    out << "train step         fp32 " << ipsF << " images/s, bf16 autocast " << ipsH
+        << " images/s\n"
+        << "scan share         " << scanShare * 100 << "% of a " << (bf16Better ? "bf16" : "fp32")
+        << " step (" << scansPerStep << " scans)\n"
+        << "model FLOPs        " << flops / 1e9 << " GFLOP per image (fwd+bwd)\n"
+        << "MFU                " << mfu * 100 << "%\n"
+        << "peak RSS           " << rss << " MB\n";
+    if (b.json) {
+        nlohmann::json j = {{"preset", b.preset},
+                            {"batch_size", b.batchSize},
+                            {"threads", threads},
+                            {"gemm_gflops", gemm},
+                            {"scan_fused_ms", fused * 1e3},
+                            {"scan_fused_bf16_ms", fusedBf16 * 1e3},
+                            {"scan_reference_ms", reference * 1e3},
+                            {"scan_speedup", reference / fused},
+                            {"images_per_s", ips},
+                            {"images_per_s_fp32", ipsF},
+                            {"images_per_s_bf16", ipsH},
+                            {"precision", bf16Better ? "bf16" : "fp32"},
+                            {"scan_share", scanShare},
+                            {"training_gflops_per_image", flops / 1e9},
+                            {"peak_rss_mb", rss},
+                            {"mfu", mfu}};
+        out << j.dump() << std::endl;
+    }
+}
+
+/// `bench --data`: the full V2 training transform through the DataLoader, on one worker and
+/// on every core.
+void runDataBench(const BenchOptions& b, const GlobalOptions& global) {
+    const int threads = sys::configureThreads(global.threads);
+    std::string name;
+    const data::Dataset dataset = data::pipelineBenchDataset(data::resolveDataDir(b.dataDir), &name);
+    const train::Config config = train::loadPreset("cifar10-v2");
+    const int64_t all = sys::hardwareThreads();
+    const double one = data::measurePipelineImagesPerSecond(config, dataset, 1, b.images);
+    const double many = data::measurePipelineImagesPerSecond(config, dataset, all, b.images);
+    auto& out = std::cout;
+    out << std::fixed << std::setprecision(0) << "data set           " << name << "\n"
+        << "transform          crop+flip+AutoAugment(cifar10)+normalize+erasing, batch "
+        << config.data.batchSize << "\n"
+        << "1 worker           " << one << " images/s\n"
+        << all << " workers          " << many << " images/s (" << many / all
+        << " per core)\n";
+    if (b.json) {
+        nlohmann::json j = {{"dataset", name},
+                            {"threads", threads},
+                            {"images_per_s_1_worker", one},
+                            {"workers", all},
+                            {"images_per_s_all_workers", many},
+                            {"images_per_s_per_core", many / all}};
+        out << j.dump() << std::endl;
+    }
+}
+
+}  // namespace
+
+void addBenchCommand(CLI::App& app, const GlobalOptions& global) {
+    auto* cmd = app.add_subcommand(
+        "bench", "measure GEMM speed, the fused scan, train-step speed, memory and MFU");
+    auto o = std::make_shared<BenchOptions>();
+    cmd->add_option("--preset", o->preset, "mamba-nano, mamba-tiny, mamba-small or a training preset")
+        ->capture_default_str();
+    cmd->add_option("--batch-size", o->batchSize, "images per train step")->capture_default_str();
+    cmd->add_option("--steps", o->steps, "timed train steps per precision")->capture_default_str();
+    cmd->add_flag("--json", o->json, "end with one line of JSON holding every figure");
+    cmd->add_flag("--data", o->data, "measure the V2 input pipeline (images/s) instead");
+    cmd->add_option("--data-dir", o->dataDir, "data directory holding CIFAR-10 (--data)");
+    cmd->add_option("--images", o->images, "images per pipeline measurement (--data)")
+        ->check(CLI::PositiveNumber);
+    cmd->callback([o, &global] { o->data ? runDataBench(*o, global) : runBench(*o, global); });
+}
+
+}  // namespace mwb::cli

@@ -1,0 +1,76 @@
+#include "mwb/model/MambaMixer.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "mwb/ops/SelectiveScan.h"
+
+namespace mwb::model {
+
+MambaMixerImpl::MambaMixerImpl(const MambaMixerOptions& options)
+    : options_(options),
+      inner_(options.expand * options.dModel),
+      dtRank_(options.dtRank > 0 ? options.dtRank : (options.dModel + 15) / 16) {
+    in_proj = register_module(
+        "in_proj", torch::nn::Linear(torch::nn::LinearOptions(options.dModel, 2 * inner_).bias(false)));
+    forward_ = makeDirection("");
+    if (options.bidirectional) backward_ = makeDirection("_b");
+    out_proj = register_module(
+        "out_proj", torch::nn::Linear(torch::nn::LinearOptions(inner_, options.dModel).bias(false)));
+}
+
+MambaMixerImpl::Direction MambaMixerImpl::makeDirection(const std::string& suffix) {
+    const int64_t N = options_.dState;
+    Direction dir;
+    dir.conv1d = register_module(
+        "conv1d" + suffix,
+        torch::nn::Conv1d(torch::nn::Conv1dOptions(inner_, inner_, options_.dConv)
+                              .groups(inner_)
+                              .padding(options_.dConv - 1)));
+    dir.x_proj = register_module(
+        "x_proj" + suffix,
+        torch::nn::Linear(torch::nn::LinearOptions(inner_, dtRank_ + 2 * N).bias(false)));
+    dir.dt_proj = register_module("dt_proj" + suffix,
+                                  torch::nn::Linear(torch::nn::LinearOptions(dtRank_, inner_)));
+    torch::NoGradGuard noGrad;
+    // Step projection: weights uniform in +-dt_rank^-0.5; the bias is the inverse softplus of
+    // steps drawn log-uniformly in [dtMin, dtMax] (floored), so softplus(bias) starts there.
+    const double std = 1.0 / std::sqrt(static_cast<double>(dtRank_));
+    dir.dt_proj->weight.uniform_(-std, std);
+    const double logMin = std::log(options_.dtMin), logMax = std::log(options_.dtMax);
+    const auto dt = torch::exp(torch::rand({inner_}) * (logMax - logMin) + logMin)
+                        .clamp_min(options_.dtInitFloor);
+    dir.dt_proj->bias.copy_(dt + torch::log(-torch::expm1(-dt)));
+    // S4D-real initialisation: A = -(1..N) for every channel, stored as its log.
+    const auto A = torch::arange(1, N + 1, torch::kFloat).repeat({inner_, 1});
+    dir.A_log = register_parameter("A" + suffix + "_log", torch::log(A));
+    dir.D = register_parameter("D" + suffix, torch::ones({inner_}));
+    return dir;
+}
+
+torch::Tensor MambaMixerImpl::scan(const torch::Tensor& xz, Direction& dir) {
+    const int64_t L = xz.size(2), N = options_.dState;
+    const auto x = torch::silu(dir.conv1d(xz.narrow(1, 0, inner_)).narrow(2, 0, L));
+    const auto z = xz.narrow(1, inner_, inner_);
+    const auto xdbl = dir.x_proj(x.transpose(1, 2));  // (B, L, R + 2N)
+    const auto dt = xdbl.narrow(2, 0, dtRank_);
+    const auto Bm = xdbl.narrow(2, dtRank_, N).transpose(1, 2);
+    const auto Cm = xdbl.narrow(2, dtRank_ + N, N).transpose(1, 2);
+    // dt_proj without its bias: the bias enters the scan as deltaBias, inside the softplus.
+    const auto delta = torch::matmul(dt, dir.dt_proj->weight.t()).transpose(1, 2);  // (B, di, L)
+    const auto A = -torch::exp(dir.A_log.to(torch::kFloat));
+    return ops::selectiveScan(x, delta, A, Bm, Cm, dir.D.to(torch::kFloat), z,
+                              dir.dt_proj->bias.to(torch::kFloat), /*deltaSoftplus=*/true);
+}
+
+torch::Tensor MambaMixerImpl::forward(const torch::Tensor& hidden) {
+    const auto xz = in_proj(hidden).transpose(1, 2);  // (B, 2 d_inner, L)
+    auto y = scan(xz, forward_);
+    if (options_.bidirectional) {
+        y = (y + scan(xz.flip({2}), backward_).flip({2})) * 0.5;
+    }
+    return out_proj(y.transpose(1, 2));
+}
+
+}  // namespace mwb::model

@@ -1,0 +1,745 @@
+// The fused CPU selective scan. One task owns a contiguous range of (batch, channel) rows,
+// walked sequentially over L with the state in a small local array. When D is a multiple of
+// 16 the lane kernels take blocks of 16 channels and vectorize across them (state N x 16);
+// otherwise the row kernels vectorize across N. The loops carry no dependency so the
+// compiler vectorizes them (this file is built with
+// -fopenmp-simd and -ffp-contract=fast, and the float kernels are cloned for AVX-512 and
+// AVX2 with a generic fallback picked at load time).
+
+#include "SelectiveScanCpu.h"
+
+#include <ATen/Parallel.h>
+#include <c10/util/BFloat16.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+#include <vector>
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define MWB_SCAN_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define MWB_SCAN_CLONES
+#endif
+
+#if defined(__GNUC__)
+#define MWB_INLINE inline __attribute__((always_inline))
+#else
+#define MWB_INLINE inline
+#endif
+
+namespace mwb::ops::detail {
+namespace {
+
+/// exp(x) for float without a library call, so that loops over it vectorize: 2^k * p(r)
+/// with k = round(x / ln 2) and Cephes' degree-6 polynomial; about 1 ulp in [-87, 88].
+MWB_INLINE float expApprox(float x) {
+    x = std::min(std::max(x, -87.0f), 88.0f);
+    // Rounds to nearest by the 1.5 * 2^23 trick, which needs no SSE4.1 round instruction.
+    const float k = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+    float r = x - k * 0.693359375f;
+    r = r + k * 2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    const int32_t bits = (static_cast<int32_t>(k) + 127) << 23;
+    float scale;
+    std::memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+MWB_INLINE double expApprox(double x) { return std::exp(x); }
+
+/// log(x) for normal positive floats without a library call (Cephes' logf polynomial on the
+/// mantissa in [sqrt(1/2), sqrt(2)); about 1 ulp), so loops over it vectorize.
+MWB_INLINE float logApprox(float x) {
+    int32_t bits;
+    std::memcpy(&bits, &x, sizeof bits);
+    float e = static_cast<float>(((bits >> 23) & 0xff) - 126);
+    bits = (bits & 0x807fffff) | 0x3f000000;  // mantissa in [0.5, 1)
+    float m;
+    std::memcpy(&m, &bits, sizeof m);
+    const bool small = m < 0.707106781186547524f;
+    e = small ? e - 1.0f : e;
+    m = small ? m + m - 1.0f : m - 1.0f;
+    const float z = m * m;
+    float y = 7.0376836292e-2f;
+    y = y * m - 1.1514610310e-1f;
+    y = y * m + 1.1676998740e-1f;
+    y = y * m - 1.2420140846e-1f;
+    y = y * m + 1.4249322787e-1f;
+    y = y * m - 1.6668057665e-1f;
+    y = y * m + 2.0000714765e-1f;
+    y = y * m - 2.4999993993e-1f;
+    y = y * m + 3.3333331174e-1f;
+    y = y * m * z;
+    y = y - 2.12194440e-4f * e;
+    y = y - 0.5f * z;
+    return m + y + 0.693359375f * e;
+}
+
+MWB_INLINE double logApprox(double x) { return std::log(x); }
+
+/// softplus with PyTorch's threshold: linear above 20.
+template <typename T>
+MWB_INLINE T softplus(T x) {
+    return x > T(20) ? x : logApprox(T(1) + expApprox(x));
+}
+
+template <typename T>
+MWB_INLINE T sigmoid(T x) {
+    return T(1) / (T(1) + expApprox(-x));
+}
+
+/// A (B, D, L) tensor seen through its strides: element (b, d, t) is p[b sb + d sd + t st].
+template <typename E>
+struct Strided {
+    E* p = nullptr;
+    int64_t sb = 0, sd = 0, st = 0;
+    E* row(int64_t b, int64_t d) const { return p + b * sb + d * sd; }
+};
+
+template <typename E, typename Src>
+Strided<E> strided(const torch::Tensor& t) {
+    if (!t.defined()) return {};
+    return {reinterpret_cast<E*>(t.data_ptr<Src>()), t.stride(0), t.stride(1), t.stride(2)};
+}
+
+/// Raw pointers and sizes of one call: In is the dtype of u, delta, z and y; T the compute
+/// dtype. Plain data, so the cloned kernels take it by reference.
+template <typename In, typename T>
+struct Args {
+    Strided<const In> u, delta, z;
+    const T *A, *Bt, *Ct, *Dskip, *bias;
+    int64_t batch, channels, length, states;
+    bool softplus;
+};
+
+/// The gradients one task writes: per-row ones (u, delta, z) straight to the output; the
+/// shared ones (A, B, C, Dskip, deltaBias) to the task's own partial sums.
+template <typename In, typename T>
+struct Grads {
+    Strided<const In> gy;
+    Strided<In> u, delta, z;
+    T *A, *Bt, *Ct, *Dskip, *bias;  // (D, N), (B, L, N) x 2, (D), (D)
+};
+
+/// Copies row (b, d) of a strided tensor into `out` as T.
+template <typename In, typename T>
+MWB_INLINE void loadRow(const Strided<const In>& s, int64_t b, int64_t d, int64_t L, T* out) {
+    const In* r = s.row(b, d);
+    for (int64_t t = 0; t < L; ++t) out[t] = static_cast<T>(r[t * s.st]);
+}
+
+/// The per-step scalars of one row, computed in loops over L that vectorize: the step
+/// d_t, d_t u_t, and the gate silu(z_t) with sigmoid(z_t) (1 and 1 without z), and for the
+/// backward pass softplus'(raw_t) = sigmoid(raw_t) (1 without softplus or above 20).
+template <typename T>
+MWB_INLINE void stepScalars(const T* u, const T* delta, const T* z, T bias, bool useSoftplus,
+                            int64_t L, T* dt, T* du, T* gate, T* zSig, T* dSig) {
+    for (int64_t t = 0; t < L; ++t) {
+        const T raw = delta[t] + bias;
+        dt[t] = useSoftplus ? softplus(raw) : raw;
+        du[t] = dt[t] * u[t];
+        if (dSig) dSig[t] = useSoftplus && raw <= T(20) ? sigmoid(raw) : T(1);
+    }
+    if (z) {
+        for (int64_t t = 0; t < L; ++t) {
+            zSig[t] = sigmoid(z[t]);
+            gate[t] = z[t] * zSig[t];
+        }
+    } else {
+        std::fill(gate, gate + L, T(1));
+    }
+}
+
+/// Forward over rows [begin, end) of the flattened (batch, channel) index. kN > 0 fixes the
+/// state size at compile time (the loops over N then unroll into a few vector instructions);
+/// kN = 0 reads it at run time.
+template <int kN, typename In, typename T>
+MWB_INLINE void forwardRows(const Args<In, T>& a, const Strided<In>& y, int64_t begin,
+                            int64_t end) {
+    const int64_t L = a.length, D = a.channels;
+    const int64_t N = kN > 0 ? kN : a.states;
+    std::vector<T> scratch(static_cast<size_t>(N + 7 * L));
+    T* x = scratch.data();
+    T* u = x + N;
+    T* delta = u + L;
+    T* z = delta + L;
+    T* dt = z + L;
+    T* du = dt + L;
+    T* gate = du + L;
+    T* zSig = gate + L;
+    for (int64_t row = begin; row < end; ++row) {
+        const int64_t b = row / D, d = row % D;
+        loadRow(a.u, b, d, L, u);
+        loadRow(a.delta, b, d, L, delta);
+        if (a.z.p) loadRow(a.z, b, d, L, z);
+        const T bias = a.bias ? a.bias[d] : T(0);
+        const T skip = a.Dskip ? a.Dskip[d] : T(0);
+        stepScalars<T>(u, delta, a.z.p ? z : nullptr, bias, a.softplus, L, dt, du, gate, zSig,
+                       nullptr);
+        const T* A = a.A + d * N;
+        const T* Bt = a.Bt + b * L * N;
+        const T* Ct = a.Ct + b * L * N;
+        In* out = y.row(b, d);
+        std::fill(x, x + N, T(0));
+        for (int64_t t = 0; t < L; ++t) {
+            const T dtt = dt[t], dut = du[t];
+            const T* bt = Bt + t * N;
+            const T* ct = Ct + t * N;
+            T acc = 0;
+#pragma omp simd reduction(+ : acc)
+            for (int64_t n = 0; n < N; ++n) {
+                const T xn = expApprox(dtt * A[n]) * x[n] + dut * bt[n];
+                x[n] = xn;
+                acc += xn * ct[n];
+            }
+            out[t * y.st] = static_cast<In>((acc + skip * u[t]) * gate[t]);
+        }
+    }
+}
+
+/// Backward over rows [begin, end): recompute the row's states, then walk it backwards.
+template <int kN, typename In, typename T>
+MWB_INLINE void backwardRows(const Args<In, T>& a, const Grads<In, T>& g, int64_t begin,
+                             int64_t end) {
+    const int64_t L = a.length, D = a.channels;
+    const int64_t N = kN > 0 ? kN : a.states;
+    // Scratch: states x_0..x_L ((L + 1) x N), decays (L x N), the carried gradient (N), and
+    // ten values per step (inputs, step scalars, ungated outputs).
+    std::vector<T> scratch(static_cast<size_t>((2 * L + 2) * N + 10 * L));
+    T* xs = scratch.data();
+    T* decay = xs + (L + 1) * N;
+    T* h = decay + L * N;
+    T* u = h + N;
+    T* delta = u + L;
+    T* z = delta + L;
+    T* gy = z + L;
+    T* dt = gy + L;
+    T* du = dt + L;
+    T* gate = du + L;
+    T* zSig = gate + L;
+    T* dSig = zSig + L;
+    T* ys = dSig + L;
+    for (int64_t row = begin; row < end; ++row) {
+        const int64_t b = row / D, d = row % D;
+        loadRow(a.u, b, d, L, u);
+        loadRow(a.delta, b, d, L, delta);
+        if (a.z.p) loadRow(a.z, b, d, L, z);
+        loadRow(g.gy, b, d, L, gy);
+        const T bias = a.bias ? a.bias[d] : T(0);
+        const T skip = a.Dskip ? a.Dskip[d] : T(0);
+        stepScalars<T>(u, delta, a.z.p ? z : nullptr, bias, a.softplus, L, dt, du, gate, zSig,
+                       dSig);
+        const T* A = a.A + d * N;
+        const T* Bt = a.Bt + b * L * N;
+        const T* Ct = a.Ct + b * L * N;
+
+        std::fill(xs, xs + N, T(0));
+        for (int64_t t = 0; t < L; ++t) {
+            const T dtt = dt[t], dut = du[t];
+            const T* bt = Bt + t * N;
+            const T* ct = Ct + t * N;
+            const T* xPrev = xs + t * N;
+            T* x = xs + (t + 1) * N;
+            T* dA = decay + t * N;
+            T acc = 0;
+#pragma omp simd reduction(+ : acc)
+            for (int64_t n = 0; n < N; ++n) {
+                const T e = expApprox(dtt * A[n]);
+                dA[n] = e;
+                const T xn = e * xPrev[n] + dut * bt[n];
+                x[n] = xn;
+                acc += xn * ct[n];
+            }
+            ys[t] = acc + skip * u[t];
+        }
+
+        std::fill(h, h + N, T(0));
+        T* gA = g.A + d * N;
+        T* gBt = g.Bt + b * L * N;
+        T* gCt = g.Ct + b * L * N;
+        In* gu = g.u.row(b, d);
+        In* gdelta = g.delta.row(b, d);
+        In* gz = a.z.p ? g.z.row(b, d) : nullptr;
+        T gSkip = 0, gBias = 0;
+        for (int64_t t = L - 1; t >= 0; --t) {
+            const T gyt = gy[t] * gate[t];  // dL/d(ungated y_t)
+            if (gz) {
+                const T s = zSig[t];
+                gz[t * g.z.st] = static_cast<In>(gy[t] * ys[t] * s * (T(1) + z[t] * (T(1) - s)));
+            }
+            gSkip += gyt * u[t];
+            const T dtt = dt[t], dut = du[t];
+            const T* bt = Bt + t * N;
+            const T* ct = Ct + t * N;
+            const T* x = xs + (t + 1) * N;
+            const T* xPrev = xs + t * N;
+            const T* dA = decay + t * N;
+            T* gb = gBt + t * N;
+            T* gc = gCt + t * N;
+            T gDu = 0, gDtA = 0;
+#pragma omp simd reduction(+ : gDu, gDtA)
+            for (int64_t n = 0; n < N; ++n) {
+                const T hn = h[n] + gyt * ct[n];  // dL/dx_t
+                gc[n] += gyt * x[n];
+                gb[n] += hn * dut;
+                gDu += hn * bt[n];
+                const T gExp = hn * xPrev[n] * dA[n];  // dL/d(dt * A[n])
+                gDtA += gExp * A[n];
+                gA[n] += gExp * dtt;
+                h[n] = hn * dA[n];  // dL/dx_{t-1} through this step
+            }
+            gu[t * g.u.st] = static_cast<In>(gyt * skip + gDu * dtt);
+            const T gDt = (gDu * u[t] + gDtA) * dSig[t];
+            gdelta[t * g.delta.st] = static_cast<In>(gDt);
+            gBias += gDt;
+        }
+        if (g.Dskip) g.Dskip[d] += gSkip;
+        if (g.bias) g.bias[d] += gBias;
+    }
+}
+
+/// Channels per lane block: the lane kernels vectorize across 16 channels of one sample
+/// instead of across N, so no step needs a horizontal sum (B_t and C_t are shared by the
+/// block's channels and broadcast). Used when D is a multiple of 16 (every Mamba model).
+constexpr int64_t kLanes = 16;
+
+/// Loads channels d0..d0+15 of sample b, steps 0..L-1, into out[t * 16 + w].
+template <typename In>
+MWB_INLINE void loadLanes(const Strided<const In>& s, int64_t b, int64_t d0, int64_t L,
+                          float* out) {
+    for (int64_t w = 0; w < kLanes; ++w) {
+        const In* r = s.row(b, d0 + w);
+        for (int64_t t = 0; t < L; ++t) out[t * kLanes + w] = static_cast<float>(r[t * s.st]);
+    }
+}
+
+template <typename In>
+MWB_INLINE void storeLanes(const Strided<In>& s, int64_t b, int64_t d0, int64_t L,
+                           const float* in) {
+    for (int64_t w = 0; w < kLanes; ++w) {
+        In* r = s.row(b, d0 + w);
+        for (int64_t t = 0; t < L; ++t) r[t * s.st] = static_cast<In>(in[t * kLanes + w]);
+    }
+}
+
+/// Per-block inputs in lane layout: u, delta, z and the step scalars (L x 16 each), A
+/// transposed to (N x 16), and the block's Dskip and bias.
+struct LaneBlock {
+    std::vector<float> buf;
+    float *u, *delta, *z, *dt, *du, *gate, *zSig, *dSig, *A, *skip, *bias;
+
+    LaneBlock(int64_t L, int64_t N) : buf(static_cast<size_t>((8 * L + N + 2) * kLanes)) {
+        float* p = buf.data();
+        for (float** f : {&u, &delta, &z, &dt, &du, &gate, &zSig, &dSig}) {
+            *f = p;
+            p += L * kLanes;
+        }
+        A = p;
+        skip = A + N * kLanes;
+        bias = skip + kLanes;
+    }
+
+    template <typename In>
+    void load(const Args<In, float>& a, int64_t b, int64_t d0) {
+        const int64_t L = a.length, N = a.states;
+        loadLanes(a.u, b, d0, L, u);
+        loadLanes(a.delta, b, d0, L, delta);
+        if (a.z.p) loadLanes(a.z, b, d0, L, z);
+        for (int64_t w = 0; w < kLanes; ++w) {
+            for (int64_t n = 0; n < N; ++n) A[n * kLanes + w] = a.A[(d0 + w) * N + n];
+            skip[w] = a.Dskip ? a.Dskip[d0 + w] : 0.0f;
+            bias[w] = a.bias ? a.bias[d0 + w] : 0.0f;
+        }
+        for (int64_t t = 0; t < L; ++t) {
+            for (int64_t w = 0; w < kLanes; ++w) {
+                const int64_t i = t * kLanes + w;
+                const float raw = delta[i] + bias[w];
+                dt[i] = a.softplus ? softplus(raw) : raw;
+                du[i] = dt[i] * u[i];
+                dSig[i] = a.softplus && raw <= 20.0f ? sigmoid(raw) : 1.0f;
+                zSig[i] = a.z.p ? sigmoid(z[i]) : 0.0f;
+                gate[i] = a.z.p ? z[i] * zSig[i] : 1.0f;
+            }
+        }
+    }
+};
+
+template <typename In>
+MWB_INLINE void forwardLanes(const Args<In, float>& a, const Strided<In>& y, int64_t begin,
+                             int64_t end) {
+    const int64_t L = a.length, N = a.states, blocksPerSample = a.channels / kLanes;
+    LaneBlock blk(L, N);
+    std::vector<float> state(static_cast<size_t>((N + L) * kLanes));
+    float* x = state.data();
+    float* out = x + N * kLanes;
+    for (int64_t block = begin; block < end; ++block) {
+        const int64_t b = block / blocksPerSample, d0 = (block % blocksPerSample) * kLanes;
+        blk.load(a, b, d0);
+        const float* Bt = a.Bt + b * L * N;
+        const float* Ct = a.Ct + b * L * N;
+        std::fill(x, x + N * kLanes, 0.0f);
+        for (int64_t t = 0; t < L; ++t) {
+            const float* dt = blk.dt + t * kLanes;
+            const float* du = blk.du + t * kLanes;
+            float acc[kLanes] = {};
+            for (int64_t n = 0; n < N; ++n) {
+                const float bn = Bt[t * N + n], cn = Ct[t * N + n];
+                float* xn = x + n * kLanes;
+                const float* An = blk.A + n * kLanes;
+#pragma omp simd
+                for (int64_t w = 0; w < kLanes; ++w) {
+                    xn[w] = expApprox(dt[w] * An[w]) * xn[w] + du[w] * bn;
+                    acc[w] += xn[w] * cn;
+                }
+            }
+            const float* u = blk.u + t * kLanes;
+            const float* gate = blk.gate + t * kLanes;
+#pragma omp simd
+            for (int64_t w = 0; w < kLanes; ++w) {
+                out[t * kLanes + w] = (acc[w] + blk.skip[w] * u[w]) * gate[w];
+            }
+        }
+        storeLanes(y, b, d0, L, out);
+    }
+}
+
+template <typename In>
+MWB_INLINE void backwardLanes(const Args<In, float>& a, const Grads<In, float>& g,
+                              int64_t begin, int64_t end) {
+    const int64_t L = a.length, N = a.states, blocksPerSample = a.channels / kLanes;
+    const int64_t S = N * kLanes;  // one step's state
+    LaneBlock blk(L, N);
+    // States x_0..x_L, decays, carried gradient, per-lane partial sums of the gradients of
+    // A, B and C, the ungated outputs and dL/dy, and the per-step gradients of u, delta, z.
+    std::vector<float> scratch(static_cast<size_t>((L + 1) * S + L * S + 2 * S + 2 * L * S +
+                                                   5 * L * kLanes + 2 * kLanes));
+    float* xs = scratch.data();
+    float* decay = xs + (L + 1) * S;
+    float* h = decay + L * S;
+    float* gAl = h + S;
+    float* gBl = gAl + S;
+    float* gCl = gBl + L * S;
+    float* ys = gCl + L * S;
+    float* gy = ys + L * kLanes;
+    float* gu = gy + L * kLanes;
+    float* gdelta = gu + L * kLanes;
+    float* gz = gdelta + L * kLanes;
+    float* gSkip = gz + L * kLanes;
+    float* gBias = gSkip + kLanes;
+    for (int64_t block = begin; block < end; ++block) {
+        const int64_t b = block / blocksPerSample, d0 = (block % blocksPerSample) * kLanes;
+        blk.load(a, b, d0);
+        loadLanes(g.gy, b, d0, L, gy);
+        const float* Bt = a.Bt + b * L * N;
+        const float* Ct = a.Ct + b * L * N;
+
+        std::fill(xs, xs + S, 0.0f);
+        for (int64_t t = 0; t < L; ++t) {
+            const float* dt = blk.dt + t * kLanes;
+            const float* du = blk.du + t * kLanes;
+            float acc[kLanes] = {};
+            for (int64_t n = 0; n < N; ++n) {
+                const float bn = Bt[t * N + n], cn = Ct[t * N + n];
+                const float* xPrev = xs + t * S + n * kLanes;
+                float* xn = xs + (t + 1) * S + n * kLanes;
+                float* dA = decay + t * S + n * kLanes;
+                const float* An = blk.A + n * kLanes;
+#pragma omp simd
+                for (int64_t w = 0; w < kLanes; ++w) {
+                    dA[w] = expApprox(dt[w] * An[w]);
+                    xn[w] = dA[w] * xPrev[w] + du[w] * bn;
+                    acc[w] += xn[w] * cn;
+                }
+            }
+            const float* u = blk.u + t * kLanes;
+#pragma omp simd
+            for (int64_t w = 0; w < kLanes; ++w) ys[t * kLanes + w] = acc[w] + blk.skip[w] * u[w];
+        }
+
+        std::fill(h, h + S, 0.0f);
+        std::fill(gAl, gAl + S, 0.0f);
+        std::fill(gSkip, gSkip + 2 * kLanes, 0.0f);
+        for (int64_t t = L - 1; t >= 0; --t) {
+            const int64_t i0 = t * kLanes;
+            float gyt[kLanes], gDu[kLanes] = {}, gDtA[kLanes] = {};
+#pragma omp simd
+            for (int64_t w = 0; w < kLanes; ++w) {
+                const int64_t i = i0 + w;
+                gyt[w] = gy[i] * blk.gate[i];
+                const float s = blk.zSig[i];
+                gz[i] = gy[i] * ys[i] * s * (1.0f + blk.z[i] * (1.0f - s));
+                gSkip[w] += gyt[w] * blk.u[i];
+            }
+            for (int64_t n = 0; n < N; ++n) {
+                const float bn = Bt[t * N + n], cn = Ct[t * N + n];
+                const float* xn = xs + (t + 1) * S + n * kLanes;
+                const float* xPrev = xs + t * S + n * kLanes;
+                const float* dA = decay + t * S + n * kLanes;
+                const float* An = blk.A + n * kLanes;
+                float* hn = h + n * kLanes;
+                float* gA = gAl + n * kLanes;
+                float* gb = gBl + t * S + n * kLanes;
+                float* gc = gCl + t * S + n * kLanes;
+#pragma omp simd
+                for (int64_t w = 0; w < kLanes; ++w) {
+                    const float hx = hn[w] + gyt[w] * cn;  // dL/dx_t
+                    gc[w] = gyt[w] * xn[w];
+                    gb[w] = hx * blk.du[i0 + w];
+                    gDu[w] += hx * bn;
+                    const float gExp = hx * xPrev[w] * dA[w];  // dL/d(dt * A)
+                    gDtA[w] += gExp * An[w];
+                    gA[w] += gExp * blk.dt[i0 + w];
+                    hn[w] = hx * dA[w];  // dL/dx_{t-1} through this step
+                }
+            }
+#pragma omp simd
+            for (int64_t w = 0; w < kLanes; ++w) {
+                const int64_t i = i0 + w;
+                gu[i] = gyt[w] * blk.skip[w] + gDu[w] * blk.dt[i];
+                gdelta[i] = (gDu[w] * blk.u[i] + gDtA[w]) * blk.dSig[i];
+                gBias[w] += gdelta[i];
+            }
+        }
+        storeLanes(g.u, b, d0, L, gu);
+        storeLanes(g.delta, b, d0, L, gdelta);
+        if (a.z.p) storeLanes(g.z, b, d0, L, gz);
+        // The block's channels share B_t and C_t: sum the lanes into the task's partials.
+        float* gBt = g.Bt + b * L * N;
+        float* gCt = g.Ct + b * L * N;
+        for (int64_t k = 0; k < L * N; ++k) {
+            float sb = 0.0f, sc = 0.0f;
+#pragma omp simd reduction(+ : sb, sc)
+            for (int64_t w = 0; w < kLanes; ++w) {
+                sb += gBl[k * kLanes + w];
+                sc += gCl[k * kLanes + w];
+            }
+            gBt[k] += sb;
+            gCt[k] += sc;
+        }
+        for (int64_t w = 0; w < kLanes; ++w) {
+            for (int64_t n = 0; n < N; ++n) g.A[(d0 + w) * N + n] += gAl[n * kLanes + w];
+            if (g.Dskip) g.Dskip[d0 + w] += gSkip[w];
+            if (g.bias) g.bias[d0 + w] += gBias[w];
+        }
+    }
+}
+
+using BF16 = c10::BFloat16;
+
+MWB_SCAN_CLONES void forwardFloat(const Args<float, float>& a, const Strided<float>& y,
+                                  int64_t begin, int64_t end) {
+    // N = 16 (Mamba's default) fixed at compile time unrolls the loops over N.
+    if (a.states == 16) return forwardRows<16>(a, y, begin, end);
+    forwardRows<0>(a, y, begin, end);
+}
+MWB_SCAN_CLONES void forwardBf16(const Args<BF16, float>& a, const Strided<BF16>& y,
+                                 int64_t begin, int64_t end) {
+    // N = 16 (Mamba's default) fixed at compile time unrolls the loops over N.
+    if (a.states == 16) return forwardRows<16>(a, y, begin, end);
+    forwardRows<0>(a, y, begin, end);
+}
+MWB_SCAN_CLONES void backwardFloat(const Args<float, float>& a, const Grads<float, float>& g,
+                                   int64_t begin, int64_t end) {
+    // N = 16 (Mamba's default) fixed at compile time unrolls the loops over N.
+    if (a.states == 16) return backwardRows<16>(a, g, begin, end);
+    backwardRows<0>(a, g, begin, end);
+}
+MWB_SCAN_CLONES void backwardBf16(const Args<BF16, float>& a, const Grads<BF16, float>& g,
+                                  int64_t begin, int64_t end) {
+    // N = 16 (Mamba's default) fixed at compile time unrolls the loops over N.
+    if (a.states == 16) return backwardRows<16>(a, g, begin, end);
+    backwardRows<0>(a, g, begin, end);
+}
+
+MWB_SCAN_CLONES void forwardLanesFloat(const Args<float, float>& a, const Strided<float>& y,
+                                       int64_t begin, int64_t end) {
+    forwardLanes(a, y, begin, end);
+}
+MWB_SCAN_CLONES void forwardLanesBf16(const Args<BF16, float>& a, const Strided<BF16>& y,
+                                      int64_t begin, int64_t end) {
+    forwardLanes(a, y, begin, end);
+}
+MWB_SCAN_CLONES void backwardLanesFloat(const Args<float, float>& a,
+                                        const Grads<float, float>& g, int64_t begin,
+                                        int64_t end) {
+    backwardLanes(a, g, begin, end);
+}
+MWB_SCAN_CLONES void backwardLanesBf16(const Args<BF16, float>& a, const Grads<BF16, float>& g,
+                                       int64_t begin, int64_t end) {
+    backwardLanes(a, g, begin, end);
+}
+
+void forwardAny(const Args<float, float>& a, const Strided<float>& y, int64_t b, int64_t e) {
+    forwardFloat(a, y, b, e);
+}
+void forwardAny(const Args<BF16, float>& a, const Strided<BF16>& y, int64_t b, int64_t e) {
+    forwardBf16(a, y, b, e);
+}
+void forwardAny(const Args<double, double>& a, const Strided<double>& y, int64_t b, int64_t e) {
+    forwardRows<0>(a, y, b, e);
+}
+void backwardAny(const Args<float, float>& a, const Grads<float, float>& g, int64_t b, int64_t e) {
+    backwardFloat(a, g, b, e);
+}
+void backwardAny(const Args<BF16, float>& a, const Grads<BF16, float>& g, int64_t b, int64_t e) {
+    backwardBf16(a, g, b, e);
+}
+void backwardAny(const Args<double, double>& a, const Grads<double, double>& g, int64_t b,
+                 int64_t e) {
+    backwardRows<0>(a, g, b, e);
+}
+
+void forwardLanesAny(const Args<float, float>& a, const Strided<float>& y, int64_t b, int64_t e) {
+    forwardLanesFloat(a, y, b, e);
+}
+void forwardLanesAny(const Args<BF16, float>& a, const Strided<BF16>& y, int64_t b, int64_t e) {
+    forwardLanesBf16(a, y, b, e);
+}
+void forwardLanesAny(const Args<double, double>&, const Strided<double>&, int64_t, int64_t) {
+    TORCH_CHECK(false, "selectiveScan: no lane kernel for float64");
+}
+void backwardLanesAny(const Args<float, float>& a, const Grads<float, float>& g, int64_t b,
+                      int64_t e) {
+    backwardLanesFloat(a, g, b, e);
+}
+void backwardLanesAny(const Args<BF16, float>& a, const Grads<BF16, float>& g, int64_t b,
+                      int64_t e) {
+    backwardLanesBf16(a, g, b, e);
+}
+void backwardLanesAny(const Args<double, double>&, const Grads<double, double>&, int64_t,
+                      int64_t) {
+    TORCH_CHECK(false, "selectiveScan: no lane kernel for float64");
+}
+
+/// Whether the lane kernels apply: float compute and whole blocks of 16 channels.
+template <typename In, typename T>
+bool useLanes(const Args<In, T>& a) {
+    return std::is_same<T, float>::value && a.channels % kLanes == 0;
+}
+
+/// Splits `rows` work units into at most one task per intra-op thread; the split depends
+/// only on the thread count, so results are reproducible for a given thread count.
+int64_t taskCount(int64_t rows) {
+    return std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), rows));
+}
+
+int64_t taskBegin(int64_t task, int64_t tasks, int64_t rows) { return task * rows / tasks; }
+
+/// An empty (B, D, L) tensor whose memory is laid out as (B, L, D).
+torch::Tensor emptyChannelsLast(const torch::Tensor& like) {
+    return torch::empty({like.size(0), like.size(2), like.size(1)}, like.options())
+        .transpose(1, 2);
+}
+
+template <typename T>
+const T* ptrOf(const torch::Tensor& t) {
+    return t.defined() ? t.data_ptr<T>() : nullptr;
+}
+
+/// In: the element type as the kernel sees it; Src: the same type as ATen names it.
+template <typename In, typename Src, typename T>
+Args<In, T> argsOf(const ScanInputs& in) {
+    return Args<In, T>{strided<const In, Src>(in.u), strided<const In, Src>(in.delta),
+                       strided<const In, Src>(in.z), ptrOf<T>(in.A),
+                       ptrOf<T>(in.Bt),              ptrOf<T>(in.Ct),
+                       ptrOf<T>(in.Dskip),           ptrOf<T>(in.deltaBias),
+                       in.u.size(0),                 in.u.size(1),
+                       in.u.size(2),                 in.A.size(1),
+                       in.softplus};
+}
+
+template <typename In, typename Src, typename T>
+torch::Tensor forwardTyped(const ScanInputs& in) {
+    const auto a = argsOf<In, Src, T>(in);
+    auto y = emptyChannelsLast(in.u);
+    const auto out = strided<In, Src>(y);
+    // Work units: blocks of 16 channels for the lane kernels, else single rows.
+    const bool lanes = useLanes(a);
+    const int64_t units = a.batch * a.channels / (lanes ? kLanes : 1);
+    const int64_t tasks = taskCount(units);
+    at::parallel_for(0, tasks, 1, [&](int64_t first, int64_t last) {
+        for (int64_t task = first; task < last; ++task) {
+            const int64_t lo = taskBegin(task, tasks, units), hi = taskBegin(task + 1, tasks, units);
+            if (lanes) {
+                forwardLanesAny(a, out, lo, hi);
+            } else {
+                forwardAny(a, out, lo, hi);
+            }
+        }
+    });
+    return y;
+}
+
+template <typename In, typename Src, typename T>
+ScanGradients backwardTyped(const ScanInputs& in, const torch::Tensor& gradY) {
+    const auto a = argsOf<In, Src, T>(in);
+    const bool lanes = useLanes(a);
+    const int64_t units = a.batch * a.channels / (lanes ? kLanes : 1);
+    const int64_t tasks = taskCount(units);
+    const auto opts = in.A.options();
+    const int64_t B = a.batch, D = a.channels, L = a.length, N = a.states;
+    ScanGradients out;
+    out.u = emptyChannelsLast(in.u);
+    out.delta = emptyChannelsLast(in.u);
+    if (in.z.defined()) out.z = emptyChannelsLast(in.u);
+    auto partA = torch::zeros({tasks, D, N}, opts);
+    auto partB = torch::zeros({tasks, B, L, N}, opts);
+    auto partC = torch::zeros({tasks, B, L, N}, opts);
+    auto partSkip = torch::zeros({tasks, D}, opts);
+    auto partBias = torch::zeros({tasks, D}, opts);
+    const auto gy = strided<const In, Src>(gradY);
+    at::parallel_for(0, tasks, 1, [&](int64_t first, int64_t last) {
+        for (int64_t task = first; task < last; ++task) {
+            Grads<In, T> g{gy,
+                           strided<In, Src>(out.u),
+                           strided<In, Src>(out.delta),
+                           strided<In, Src>(out.z),
+                           partA[task].data_ptr<T>(),
+                           partB[task].data_ptr<T>(),
+                           partC[task].data_ptr<T>(),
+                           in.Dskip.defined() ? partSkip[task].data_ptr<T>() : nullptr,
+                           in.deltaBias.defined() ? partBias[task].data_ptr<T>() : nullptr};
+            const int64_t lo = taskBegin(task, tasks, units), hi = taskBegin(task + 1, tasks, units);
+            if (lanes) {
+                backwardLanesAny(a, g, lo, hi);
+            } else {
+                backwardAny(a, g, lo, hi);
+            }
+        }
+    });
+    out.A = partA.sum(0);
+    out.Bt = partB.sum(0);
+    out.Ct = partC.sum(0);
+    if (in.Dskip.defined()) out.Dskip = partSkip.sum(0);
+    if (in.deltaBias.defined()) out.deltaBias = partBias.sum(0);
+    return out;
+}
+
+}  // namespace
+
+torch::Tensor scanForwardCpu(const ScanInputs& in) {
+    switch (in.u.scalar_type()) {
+        case torch::kDouble: return forwardTyped<double, double, double>(in);
+        case torch::kBFloat16: return forwardTyped<BF16, at::BFloat16, float>(in);
+        default: return forwardTyped<float, float, float>(in);
+    }
+}
+
+ScanGradients scanBackwardCpu(const ScanInputs& in, const torch::Tensor& gradY) {
+    switch (in.u.scalar_type()) {
+        case torch::kDouble: return backwardTyped<double, double, double>(in, gradY);
+        case torch::kBFloat16: return backwardTyped<BF16, at::BFloat16, float>(in, gradY);
+        default: return backwardTyped<float, float, float>(in, gradY);
+    }
+}
+
+}  // namespace mwb::ops::detail
