@@ -121,7 +121,6 @@ MainWindow::MainWindow(bool persistSettings, QWidget* parent)
     : QMainWindow(parent), persist_(persistSettings) {
     widgets::registerMetaTypes();
     setWindowTitle(tr("Mamba Workbench"));
-    setWindowIcon(QIcon(QStringLiteral(":/mamba-workbench.svg")));
     buildUi();
     connectWorkers();
     recipe_->applyPreset(QStringLiteral("fashion-quick"));
@@ -159,7 +158,7 @@ void MainWindow::buildUi() {
     recipeScroll->setWidget(recipe_);
     recipeScroll->setWidgetResizable(true);
     recipeScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    recipeScroll->setMinimumWidth(recipe_->sizeHint().width() + 24);
+    recipeScroll->setMinimumWidth(360);
 
     plots_ = new widgets::PlotPanel;
     log_ = new QPlainTextEdit;
@@ -190,6 +189,7 @@ void MainWindow::buildUi() {
     splitter_->setStretchFactor(0, 0);
     splitter_->setStretchFactor(1, 1);
     splitter_->setCollapsible(1, false);
+    splitter_->setSizes({recipe_->sizeHint().width() + 24, 900});
     setCentralWidget(splitter_);
 
     statusLabel_ = new QLabel(tr("Ready"));
@@ -272,8 +272,7 @@ void MainWindow::connectWorkers() {
     trainer_->moveToThread(&trainThread_);
     connect(&trainThread_, &QThread::finished, trainer_, &QObject::deleteLater);
     connect(trainer_, &TrainingWorker::started, this, [this](const QString& dir) {
-        runDir_ = dir;
-        appendLog(tr("run directory %1").arg(dir));
+        runDir_ = dir;  // the engine logs it too
         refreshRuns();
     });
     connect(trainer_, &TrainingWorker::stepReported, this, &MainWindow::onStep);

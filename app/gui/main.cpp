@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QIcon>
 #include <QImageWriter>
 #include <QThread>
 #include <cstdio>
@@ -45,6 +46,8 @@ int main(int argc, char** argv) {
     QApplication::setApplicationDisplayName("Mamba Workbench");
     QApplication::setOrganizationName("mamba-workbench");
     QApplication::setApplicationVersion(MWB_VERSION);
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/mamba-workbench.svg")));
+    QApplication::setDesktopFileName(QStringLiteral("mamba-workbench"));
     mwb::sys::configureThreads(0);
 
     QCommandLineParser parser;
