@@ -157,7 +157,6 @@ void MainWindow::buildUi() {
     auto* recipeScroll = new QScrollArea;
     recipeScroll->setWidget(recipe_);
     recipeScroll->setWidgetResizable(true);
-    recipeScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     recipeScroll->setMinimumWidth(360);
 
     plots_ = new widgets::PlotPanel;
@@ -189,7 +188,7 @@ void MainWindow::buildUi() {
     splitter_->setStretchFactor(0, 0);
     splitter_->setStretchFactor(1, 1);
     splitter_->setCollapsible(1, false);
-    splitter_->setSizes({recipe_->sizeHint().width() + 24, 900});
+    splitter_->setSizes({std::min(recipe_->sizeHint().width() + 24, 680), 900});
     setCentralWidget(splitter_);
 
     statusLabel_ = new QLabel(tr("Ready"));

@@ -7,13 +7,14 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "mwb/widgets/ImageGallery.h"
 
 namespace mwb::widgets {
 namespace {
 constexpr int kImageEdge = 96;
-constexpr int kColumns = 4;
+constexpr int kCellWidth = 2 * kImageEdge + 40;  // two images, margins and spacing
 }  // namespace
 
 AugmentationPreview::AugmentationPreview(QWidget* parent) : QWidget(parent) {
@@ -27,8 +28,10 @@ AugmentationPreview::AugmentationPreview(QWidget* parent) : QWidget(parent) {
     header->addWidget(reroll_);
     layout->addLayout(header);
     auto* scroll = new QScrollArea;
+    scroll_ = scroll;
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto* inner = new QWidget;
     grid_ = new QGridLayout(inner);
     grid_->setSpacing(12);
@@ -49,6 +52,7 @@ void AugmentationPreview::setPairs(const std::vector<PreviewPair>& pairs, const 
         const auto& pair = pairs_[i];
         auto* cell = new QFrame;
         cell->setFrameShape(QFrame::StyledPanel);
+        cell->setFixedWidth(kCellWidth);
         auto* v = new QVBoxLayout(cell);
         auto* images = new QHBoxLayout;
         for (const QImage* img : {&pair.original, &pair.augmented}) {
@@ -63,15 +67,33 @@ void AugmentationPreview::setPairs(const std::vector<PreviewPair>& pairs, const 
             pair.label, pair.ops.isEmpty() ? tr("no op") : pair.ops.join(", ")));
         caption->setWordWrap(true);
         caption->setMaximumWidth(2 * kImageEdge + 16);
-        caption->setStyleSheet("color: palette(dark); font-size: 9pt;");
+        QFont small = caption->font();
+        small.setPointSizeF(small.pointSizeF() * 0.9);
+        caption->setFont(small);
         v->addWidget(caption);
         cell->setToolTip(pairToolTip(static_cast<int>(i)));
-        grid_->addWidget(cell, static_cast<int>(i) / kColumns, static_cast<int>(i) % kColumns);
         cells_.push_back(cell);
     }
+    columns_ = 0;
+    arrangeCells();
     status_->setText(summary.isEmpty()
                          ? tr("%n original(s) (left) and augmented (right)", "", int(pairs_.size()))
                          : summary);
+}
+
+void AugmentationPreview::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    arrangeCells();
+}
+
+void AugmentationPreview::arrangeCells() {
+    // As many columns as fit the width, so no pair hides behind a horizontal scroll bar.
+    const int columns = std::max(1, (scroll_->viewport()->width() - 12) / (kCellWidth + 12));
+    if (columns == columns_) return;
+    columns_ = columns;
+    for (QWidget* cell : cells_) grid_->removeWidget(cell);
+    for (size_t i = 0; i < cells_.size(); ++i)
+        grid_->addWidget(cells_[i], static_cast<int>(i) / columns, static_cast<int>(i) % columns);
 }
 
 QString AugmentationPreview::pairToolTip(int index) const {

@@ -47,12 +47,19 @@ Q_SIGNALS:
     /// The user asked for a new random draw.
     void rerollRequested();
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    void arrangeCells();
+
     std::vector<PreviewPair> pairs_;
     std::vector<QWidget*> cells_;
     QGridLayout* grid_ = nullptr;
     QLabel* status_ = nullptr;
     QPushButton* reroll_ = nullptr;
+    QScrollArea* scroll_ = nullptr;
+    int columns_ = 0;
 };
 
 }  // namespace mwb::widgets
