@@ -179,6 +179,24 @@ private Q_SLOTS:
         QVERIFY_EXCEPTION_THROWN(panel.applyPreset("no-such-preset"), mwb::Error);
     }
 
+    void modelSizesSetTheModel() {
+        RecipePanel panel;
+        panel.applyPreset("fashion-quick");
+        QSignalSpy changed(&panel, &RecipePanel::configChanged);
+        panel.applyModelSize("mamba-tiny");
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(panel.config().model.width, int64_t(192));
+        QCOMPARE(panel.config().model.depth, int64_t(12));
+        QCOMPARE(panel.config().model.imageSize, int64_t(28));  // the data set's, kept
+        QCOMPARE(panel.config().model.inChannels, int64_t(1));
+        QCOMPARE(panel.modelSizeName(), QString("mamba-tiny"));
+        QCOMPARE(qobject_cast<QSpinBox*>(panel.editor("model.depth"))->value(), 12);
+        QVERIFY(panel.isMarkedChanged("model.width"));
+        qobject_cast<QSpinBox*>(panel.editor("model.depth"))->setValue(5);
+        QCOMPARE(panel.modelSizeName(), QString("custom"));
+        QVERIFY_EXCEPTION_THROWN(panel.applyModelSize("mamba-huge"), mwb::Error);
+    }
+
     void savesAndLoadsJson() {
         QTemporaryDir dir;
         RecipePanel panel;

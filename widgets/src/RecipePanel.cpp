@@ -19,6 +19,7 @@
 #include <map>
 
 #include "mwb/Error.h"
+#include "mwb/model/ModelPresets.h"
 #include "mwb/train/ConfigJson.h"
 #include "mwb/train/ConfigSchema.h"
 #include "mwb/train/Presets.h"
@@ -161,7 +162,15 @@ RecipePanel::RecipePanel(QWidget* parent) : QWidget(parent) {
     download_ = download;
     dataForm->addRow(download_);
     auto* sideBySide = new QHBoxLayout;
-    addForm(tr("Model"), kModelKeys, sideBySide);
+    auto* modelForm = addForm(tr("Model"), kModelKeys, sideBySide);
+    modelSize_ = new QComboBox;
+    for (const auto& name : model::modelPresetNames()) modelSize_->addItem(QString::fromStdString(name));
+    modelSize_->addItem(tr("custom"));
+    modelSize_->setToolTip(tr("A named model size: sets width, depth and the block shape"));
+    modelForm->insertRow(0, tr("Size"), modelSize_);
+    connect(modelSize_, &QComboBox::activated, this, [this](int index) {
+        if (index < modelSize_->count() - 1) applyModelSize(modelSize_->itemText(index));
+    });
     addForm(tr("Training"), kTrainingKeys, sideBySide);
     top->addLayout(sideBySide);
 
@@ -295,6 +304,33 @@ void RecipePanel::saveConfigFile(const QString& path) const {
     train::saveConfig(config_, path.toStdString());
 }
 
+void RecipePanel::applyModelSize(const QString& name) {
+    const train::ModelConfig size = model::modelPreset(name.toStdString());
+    auto& m = config_.model;
+    m.width = size.width;
+    m.depth = size.depth;
+    m.dState = size.dState;
+    m.dConv = size.dConv;
+    m.expand = size.expand;
+    m.bidirectional = size.bidirectional;
+    m.norm = size.norm;
+    m.pool = size.pool;
+    refreshEditors();
+    Q_EMIT configChanged(config_);
+}
+
+QString RecipePanel::modelSizeName() const {
+    const auto& m = config_.model;
+    for (const auto& name : model::modelPresetNames()) {
+        const train::ModelConfig size = model::modelPreset(name);
+        if (m.width == size.width && m.depth == size.depth && m.dState == size.dState &&
+            m.dConv == size.dConv && m.expand == size.expand &&
+            m.bidirectional == size.bidirectional && m.norm == size.norm && m.pool == size.pool)
+            return QString::fromStdString(name);
+    }
+    return tr("custom");
+}
+
 QString RecipePanel::presetName() const { return presetBox_->currentText(); }
 
 QWidget* RecipePanel::editor(const QString& key) const {
@@ -318,6 +354,7 @@ void RecipePanel::setDataInfo(const QString& text) { dataInfo_->setText(text); }
 void RecipePanel::setEditingEnabled(bool enabled) {
     editingEnabled_ = enabled;
     for (auto& [key, editor] : editors_) editor->setEnabled(enabled);
+    modelSize_->setEnabled(enabled);
     presetBox_->setEnabled(enabled);
     refreshEnabledStates();
 }
@@ -344,6 +381,10 @@ void RecipePanel::refreshEditors() {
 }
 
 void RecipePanel::refreshMarkers() {
+    if (modelSize_) {
+        const QSignalBlocker block(modelSize_);
+        modelSize_->setCurrentText(modelSizeName());
+    }
     auto fields = train::configFields(config_);
     auto refFields = train::configFields(reference_);
     for (auto& [key, editor] : editors_) {

@@ -58,6 +58,14 @@ public:
     /// The keys of the V2 recipe switches ("drop_path.enabled", ...), in display order.
     static QStringList switchKeys();
 
+    /// Applies a named model size (mamba-nano, mamba-tiny, mamba-small): width, depth and
+    /// the block shape; image size, channels, patch and classes stay. Emits configChanged.
+    /// Throws mwb::Error when the name is unknown.
+    void applyModelSize(const QString& name);
+
+    /// The model size the config matches, or "custom".
+    QString modelSizeName() const;
+
     /// Text shown under the data set choice: counts, class names, where the files are.
     void setDataInfo(const QString& text);
 
@@ -88,6 +96,7 @@ private:
     std::map<std::string, QWidget*> editors_;
     std::map<std::string, QWidget*> switchParameters_;  // "<item>.enabled" -> parameter box
     QComboBox* presetBox_ = nullptr;
+    QComboBox* modelSize_ = nullptr;
     QLabel* dataInfo_ = nullptr;
     QWidget* download_ = nullptr;
     std::vector<std::pair<QWidget*, QWidget*>> browseButtons_;  // folder editor, its browse button
