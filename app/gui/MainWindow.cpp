@@ -58,6 +58,12 @@ namespace {
 
 constexpr int kPreviewImages = 12;
 
+/// The engine's log: a few lines tall unless the user drags it taller.
+class LogView : public QPlainTextEdit {
+public:
+    QSize sizeHint() const override { return {400, 5 * fontMetrics().height()}; }
+};
+
 struct TabInfo {
     const char* key;
     const char* title;
@@ -160,7 +166,7 @@ void MainWindow::buildUi() {
     recipeScroll->setMinimumWidth(360);
 
     plots_ = new widgets::PlotPanel;
-    log_ = new QPlainTextEdit;
+    log_ = new LogView;
     log_->setReadOnly(true);
     log_->setMaximumBlockCount(5000);
     log_->setPlaceholderText(tr("Engine messages appear here"));
@@ -624,10 +630,18 @@ void MainWindow::showRun(const QString& runDir) {
     plots_->setHistory(h.steps, h.epochs);
     plots_->flushReplot();
     runDir_ = runDir;
+    double best = -1;
+    for (const auto& e : h.epochs) best = std::max(best, e.valTop1);
+    statusLabel_->setText(tr("Showing %1: %2 epochs, %3 steps, best validation top-1 %4 %")
+                              .arg(QFileInfo(runDir).fileName())
+                              .arg(h.epochs.size())
+                              .arg(h.steps.empty() ? 0 : h.steps.back().step)
+                              .arg(100 * best, 0, 'f', 2));
+    appendLog(tr("showing the recorded curves of %1").arg(runDir));
     refreshRuns();
     runs_->selectPath(runDir);
-    const QString best = runDir + "/checkpoints/best.pt";
-    if (QFile::exists(best)) eval_->setCheckpoint(best);
+    const QString bestCheckpoint = runDir + "/checkpoints/best.pt";
+    if (QFile::exists(bestCheckpoint)) eval_->setCheckpoint(bestCheckpoint);
 }
 
 void MainWindow::exportCheckpoint(const QString& kind) {
