@@ -39,7 +39,7 @@ void EvalWorker::evaluate(const QString& checkpoint, bool ema, int ttaViews,
                                : QString::number(c);
                 };
                 gallery.push_back({toQImage(splits.test.image(index)),
-                                   QStringLiteral("%1 → %2").arg(name(truth), name(predicted)),
+                                   QStringLiteral("%1\n→ %2").arg(name(truth), name(predicted)),
                                    tr("test image %1\ntrue: %2\npredicted: %3")
                                        .arg(index)
                                        .arg(name(truth), name(predicted))});

@@ -63,8 +63,9 @@ int main(int argc, char** argv) {
     const QCommandLineOption config("config", "Start from this config JSON file.", "FILE");
     const QCommandLineOption run("run", "Show this run's curves and select it.", "DIR");
     const QCommandLineOption evaluate("evaluate", "Evaluate this checkpoint first.", "CHECKPOINT");
+    const QCommandLineOption weights("weights", "Weights --evaluate uses: ema or raw.", "W", "ema");
     const QCommandLineOption size("size", "Window size for --screenshot.", "WxH", "1440x900");
-    parser.addOptions({screenshot, tab, preset, config, run, evaluate, size});
+    parser.addOptions({screenshot, tab, preset, config, run, evaluate, weights, size});
     parser.process(app);
 
     const bool shooting = parser.isSet(screenshot);
@@ -94,6 +95,7 @@ int main(int argc, char** argv) {
     if (parser.isSet(evaluate)) {
         auto* panel = window.evalPanel();
         panel->setCheckpoint(parser.value(evaluate));
+        panel->setUseEma(parser.value(weights) != "raw");
         window.evaluate(panel->checkpoint(), panel->useEma(), panel->ttaViews());
         settle(window, 300000);
     }

@@ -81,14 +81,16 @@ void ConfusionMatrixView::paintEvent(QPaintEvent*) {
         }
     }
     p.setPen(palette().color(QPalette::Text));
+    // Column heads: every class name when all fit their cells, else every class number.
+    bool namesFit = true;
+    for (int i = 0; i < n; ++i) namesFit = namesFit && cell > fm.horizontalAdvance(className(i)) + 4;
     for (int i = 0; i < n; ++i) {
         const QRectF rowLabel(0, area.top() + i * cell, area.left() - 6, cell);
-        p.drawText(rowLabel, Qt::AlignRight | Qt::AlignVCenter, className(i));
+        p.drawText(rowLabel, Qt::AlignRight | Qt::AlignVCenter,
+                   namesFit ? className(i) : QStringLiteral("%1  %2").arg(className(i)).arg(i));
         const QRectF colLabel(area.left() + i * cell, area.top() - fm.height() - 2, cell,
                               fm.height());
-        p.drawText(colLabel, Qt::AlignCenter,
-                   cell > fm.horizontalAdvance(className(i)) + 4 ? className(i)
-                                                                  : QString::number(i));
+        p.drawText(colLabel, Qt::AlignCenter, namesFit ? className(i) : QString::number(i));
     }
     QFont bold = font();
     bold.setBold(true);

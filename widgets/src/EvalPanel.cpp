@@ -86,6 +86,7 @@ EvalPanel::EvalPanel(QWidget* parent) : QWidget(parent) {
     right->addWidget(galleryBox);
     right->setStretchFactor(1, 2);
     split->addWidget(right);
+    right->setMinimumWidth(340);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     layout->addWidget(split, 1);
