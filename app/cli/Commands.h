@@ -13,6 +13,8 @@ struct GlobalOptions {
 
 void addInfoCommand(CLI::App& app, const GlobalOptions& global);
 void addTrainCommand(CLI::App& app, const GlobalOptions& global);
+void addExportCommand(CLI::App& app, const GlobalOptions& global);
+void addEvalCommand(CLI::App& app, const GlobalOptions& global);
 void addPreviewCommand(CLI::App& app, const GlobalOptions& global);
 void addBenchCommand(CLI::App& app, const GlobalOptions& global);
 

@@ -1,13 +1,19 @@
-// `mambawb train`: resolve a config (preset or file, then --set overrides) and train it.
+// `mambawb train`: resolve a config (preset or file, then --set overrides) and train it, or
+// resume a run. Ctrl-C / SIGTERM stop after the current step and save a checkpoint.
+
+#include <signal.h>
+#include <unistd.h>
 
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
+#include "ProgressPrinter.h"
 #include "mwb/Error.h"
 #include "mwb/sys/Threads.h"
 #include "mwb/train/ConfigJson.h"
 #include "mwb/train/Presets.h"
+#include "mwb/train/Trainer.h"
 
 namespace mwb::cli {
 namespace {
@@ -18,6 +24,7 @@ struct TrainOptions {
     std::vector<std::string> overrides;
     std::string dataDir;
     std::string outDir;
+    std::string resumeDir;
     bool printConfig = false;
 };
 
@@ -33,6 +40,24 @@ train::Config resolveConfig(const TrainOptions& o) {
     return config;
 }
 
+// The signal handler can only touch lock-free atomics: it sets the stop flag of the one run
+// this process drives. SA_RESETHAND makes a second Ctrl-C end the process the usual way.
+train::RunControl* g_control = nullptr;
+
+void onStopSignal(int) {
+    if (g_control) g_control->stop.store(true);
+}
+
+void installStopHandlers(train::RunControl& control) {
+    g_control = &control;
+    struct sigaction action {};
+    action.sa_handler = onStopSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
 }  // namespace
 
 void addTrainCommand(CLI::App& app, const GlobalOptions& global) {
@@ -42,18 +67,42 @@ void addTrainCommand(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--config", o->configFile, "a JSON config file");
     cmd->add_option("--set", o->overrides, "override a key, e.g. --set model.depth=12")
         ->allow_extra_args(false);
+    cmd->add_option("--resume", o->resumeDir, "continue the run in this run directory");
     cmd->add_option("--data-dir", o->dataDir, "data directory (default: per-user)");
     cmd->add_option("--out", o->outDir, "parent folder of run directories (default: runs)");
     cmd->add_flag("--print-config", o->printConfig, "print the resolved config as JSON and exit");
     cmd->callback([o, &global] {
-        const train::Config config = resolveConfig(*o);
-        if (o->printConfig) {
-            std::cout << train::toJson(config).dump(2) << "\n";
-            return;
+        if (!o->resumeDir.empty() &&
+            (!o->preset.empty() || !o->configFile.empty() || !o->overrides.empty() || o->printConfig)) {
+            throw Error("--resume continues a run with its own config; drop --preset, --config, "
+                        "--set and --print-config");
         }
-        sys::configureThreads(config.run.threads > 0 ? static_cast<int>(config.run.threads)
-                                                     : global.threads);
-        throw Error("training is not available in this build yet");
+        train::RunControl control;
+        ProgressPrinter printer(std::cout, ::isatty(STDOUT_FILENO) == 1);
+        std::unique_ptr<train::Trainer> trainer;
+        if (!o->resumeDir.empty()) {
+            if (global.threads > 0) sys::configureThreads(global.threads);
+            trainer = train::Trainer::resume(o->resumeDir, printer, control);
+        } else {
+            train::Config config = resolveConfig(*o);
+            if (o->printConfig) {
+                std::cout << train::toJson(config).dump(2) << "\n";
+                return;
+            }
+            if (config.run.threads == 0) config.run.threads = global.threads;
+            trainer = std::make_unique<train::Trainer>(config, printer, control);
+        }
+        installStopHandlers(control);
+        try {
+            trainer->run();
+        } catch (const Error& e) {
+            // The input was fine; the run failed while training: exit code 1, not 2.
+            printer.finishLine();
+            throw std::runtime_error(e.what());
+        }
+        printer.finishLine();
+        g_control = nullptr;
+        std::cout << "run directory: " << trainer->runDirectory() << "\n";
     });
 }
 

@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
 
     mwb::cli::addInfoCommand(app, global);
     mwb::cli::addTrainCommand(app, global);
+    mwb::cli::addEvalCommand(app, global);
+    mwb::cli::addExportCommand(app, global);
     mwb::cli::addPreviewCommand(app, global);
     mwb::cli::addBenchCommand(app, global);
 

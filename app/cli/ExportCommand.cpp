@@ -1,0 +1,32 @@
+// `mambawb export`: a checkpoint's weights in a format other tools read.
+
+#include <iostream>
+
+#include "Commands.h"
+#include "mwb/Error.h"
+#include "mwb/io/SafetensorsExport.h"
+
+namespace mwb::cli {
+
+void addExportCommand(CLI::App& app, const GlobalOptions& /*global*/) {
+    auto* cmd = app.add_subcommand("export", "write a checkpoint's weights as safetensors");
+    struct Options {
+        std::string checkpoint, format = "safetensors", out;
+        bool ema = false;
+    };
+    auto o = std::make_shared<Options>();
+    cmd->add_option("--checkpoint", o->checkpoint, "checkpoint file (runs/<run>/checkpoints/*.pt)")
+        ->required();
+    cmd->add_option("--format", o->format, "output format (safetensors)");
+    cmd->add_flag("--ema", o->ema, "export the EMA weights instead of the raw ones");
+    cmd->add_option("--out", o->out, "output file")->required();
+    cmd->callback([o] {
+        if (o->format != "safetensors") {
+            throw Error("unknown export format '" + o->format + "'; the available one is safetensors");
+        }
+        io::exportSafetensors(o->checkpoint, o->ema, o->out);
+        std::cout << "wrote " << o->out << " (" << (o->ema ? "EMA" : "raw") << " weights)\n";
+    });
+}
+
+}  // namespace mwb::cli

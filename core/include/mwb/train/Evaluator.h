@@ -1,0 +1,51 @@
+#pragma once
+// Evaluation of a model on a data split: loss, top-1, top-5, per-class accuracy, confusion
+// matrix and the first misclassified images, optionally averaged over TTA views.
+
+#include <torch/types.h>
+
+#include <functional>
+#include <string>
+
+#include "mwb/train/Metrics.h"
+#include "mwb/train/TrainListener.h"
+
+namespace mwb::data {
+class DataLoader;
+}
+
+namespace mwb::train {
+
+/// How `mambawb eval` and the GUI evaluate a checkpoint.
+struct EvalOptions {
+    bool ema = false;          // evaluate the EMA weights instead of the raw ones
+    int64_t ttaViews = 1;      // 1 = plain evaluation; n > 1 = mean softmax over n views
+    int64_t batchSize = 256;   // images per forward pass
+    std::string dataDir;       // overrides the run's data.dir when not empty
+};
+
+/// How one evaluation pass runs.
+struct EvalSetup {
+    torch::Device device = torch::kCPU;
+    bool autocast = false;                    // forward under AutocastGuard
+    torch::ScalarType autocastDtype = torch::kBFloat16;
+    int64_t ttaViews = 1;
+    std::string weights = "raw";              // label for the report: "raw" or "ema"
+    std::vector<std::string> classNames;      // defines the class count
+};
+
+/// Evaluates `forward` (images on setup.device -> logits) over every batch of `loader`
+/// (started here at epoch 0; it must not shuffle or drop images). With ttaViews > 1 the
+/// probabilities are the mean softmax over ttaViews(batch, n); the loss is the mean of
+/// -log(probability of the label). Returns early with the images seen so far when
+/// control->stop is set.
+EvalReport evaluate(const std::function<torch::Tensor(const torch::Tensor&)>& forward,
+                    data::DataLoader& loader, const EvalSetup& setup,
+                    TrainListener* listener = nullptr, const RunControl* control = nullptr);
+
+/// Loads a checkpoint, its model (raw or EMA weights) and the test split of its data set, and
+/// evaluates it. Throws mwb::Error for a bad checkpoint or missing data.
+EvalReport evaluateCheckpoint(const std::string& checkpointPath, const EvalOptions& options,
+                              TrainListener* listener = nullptr, const RunControl* control = nullptr);
+
+}  // namespace mwb::train

@@ -1,0 +1,145 @@
+#include "mwb/train/Evaluator.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "mwb/Error.h"
+#include "mwb/augment/TtaViews.h"
+#include "mwb/data/DataLoader.h"
+#include "mwb/data/DatasetFactory.h"
+#include "mwb/io/Checkpoint.h"
+#include "mwb/model/ModelFactory.h"
+#include "mwb/sys/Device.h"
+#include "mwb/train/Autocast.h"
+
+namespace mwb::train {
+namespace {
+
+constexpr size_t kMaxMisclassified = 64;
+
+}  // namespace
+
+EvalReport evaluate(const std::function<torch::Tensor(const torch::Tensor&)>& forward,
+                    data::DataLoader& loader, const EvalSetup& setup, TrainListener* listener,
+                    const RunControl* control) {
+    torch::NoGradGuard noGrad;
+    const auto classes = static_cast<int64_t>(setup.classNames.size());
+    EvalReport report;
+    report.weights = setup.weights;
+    report.ttaViews = std::max<int64_t>(setup.ttaViews, 1);
+    report.classNames = setup.classNames;
+    report.confusion.assign(classes, std::vector<int64_t>(classes, 0));
+
+    double lossSum = 0.0;
+    int64_t top1 = 0, top5 = 0;
+    const int64_t total = loader.batchesPerEpoch();
+    int64_t batches = 0;
+    loader.start(0);
+    while (auto batch = loader.next()) {
+        if (control && control->stop.load()) break;
+        const auto images = batch->images.to(setup.device);
+        const auto views = report.ttaViews > 1 ? augment::ttaViews(images, report.ttaViews)
+                                               : std::vector<torch::Tensor>{images};
+        torch::Tensor probs;
+        for (const auto& view : views) {
+            torch::Tensor logits;
+            {
+                AutocastGuard autocast(setup.device, setup.autocastDtype, setup.autocast);
+                logits = forward(view);
+            }
+            auto p = torch::softmax(logits.to(torch::kFloat), 1);
+            probs = probs.defined() ? probs + p : p;
+        }
+        probs = (probs / static_cast<double>(views.size())).to(torch::kCPU);
+        if (probs.size(1) != classes) {
+            throw Error("the model has " + std::to_string(probs.size(1)) + " outputs but the data set " +
+                        std::to_string(classes) + " classes; set model.num_classes");
+        }
+        const auto labels = batch->labels.to(torch::kCPU);
+        const auto labelProbs = probs.gather(1, labels.view({-1, 1})).squeeze(1);
+        lossSum += -torch::log(labelProbs.clamp_min(1e-12)).sum().item<double>();
+        const auto k = std::min<int64_t>(5, classes);
+        const auto topk = std::get<1>(probs.topk(k, 1));
+        const auto hits = topk.eq(labels.view({-1, 1}));
+        top1 += hits.select(1, 0).sum().item<int64_t>();
+        top5 += hits.any(1).sum().item<int64_t>();
+
+        const auto predicted = topk.select(1, 0).contiguous();
+        const auto* pred = predicted.data_ptr<int64_t>();
+        const auto labelsC = labels.contiguous();
+        const auto* lab = labelsC.data_ptr<int64_t>();
+        const auto indices = batch->indices.to(torch::kCPU).contiguous();
+        const auto* idx = indices.data_ptr<int64_t>();
+        for (int64_t i = 0; i < labels.size(0); ++i) {
+            report.confusion[lab[i]][pred[i]] += 1;
+            if (pred[i] != lab[i] && report.misclassified.size() < kMaxMisclassified) {
+                report.misclassified.push_back(idx[i]);
+                report.misclassifiedPredictions.push_back(pred[i]);
+            }
+        }
+        report.images += labels.size(0);
+        if (listener) listener->onEvalProgress(++batches, total);
+    }
+    if (report.images > 0) {
+        report.loss = lossSum / static_cast<double>(report.images);
+        report.top1 = static_cast<double>(top1) / static_cast<double>(report.images);
+        report.top5 = static_cast<double>(top5) / static_cast<double>(report.images);
+    }
+    report.perClassAccuracy.assign(classes, 0.0);
+    for (int64_t c = 0; c < classes; ++c) {
+        int64_t n = 0;
+        for (int64_t p = 0; p < classes; ++p) n += report.confusion[c][p];
+        report.perClassAccuracy[c] = n > 0 ? static_cast<double>(report.confusion[c][c]) / n : 0.0;
+    }
+    return report;
+}
+
+EvalReport evaluateCheckpoint(const std::string& checkpointPath, const EvalOptions& options,
+                              TrainListener* listener, const RunControl* control) {
+    const io::Checkpoint checkpoint = io::readCheckpoint(checkpointPath);
+    Config config = checkpoint.state.config;
+    if (!options.dataDir.empty()) config.data.dir = options.dataDir;
+    if (options.ema && checkpoint.ema.empty()) {
+        throw Error("checkpoint '" + checkpointPath +
+                    "' holds no EMA weights (the run had ema.enabled false); evaluate without --ema");
+    }
+    if (options.ttaViews < 1) throw Error("--tta must be at least 1");
+    if (options.batchSize < 1) throw Error("the evaluation batch size must be at least 1");
+
+    const torch::Device device = sys::resolveDevice(config.run.device);
+    if (listener) listener->onLog("loading " + config.data.dataset);
+    const data::DataSplits splits = data::loadDataset(config);
+
+    torch::manual_seed(static_cast<uint64_t>(config.run.seed));
+    auto model = model::makeModel(config);
+    io::restoreTensors(options.ema ? checkpoint.ema : checkpoint.model, *model, checkpointPath);
+    model->to(device);
+    model->eval();
+
+    data::LoaderOptions lo;
+    lo.batchSize = options.batchSize;
+    lo.shuffle = false;
+    lo.dropLast = false;
+    lo.workers = config.loader.enabled ? config.loader.workers : -1;
+    lo.prefetch = config.loader.prefetch;
+    lo.seed = static_cast<uint64_t>(config.run.seed);
+    lo.pinMemory = config.loader.pinMemory && device.is_cuda();
+    data::DataLoader loader(splits.test, augment::makeEvalTransform(config, splits), lo);
+
+    EvalSetup setup;
+    setup.device = device;
+    setup.autocast = config.amp.enabled;
+    setup.autocastDtype =
+        config.amp.dtype == "fp16" && device.is_cuda() ? torch::kHalf : torch::kBFloat16;
+    setup.ttaViews = options.ttaViews;
+    setup.weights = options.ema ? "ema" : "raw";
+    setup.classNames = splits.test.classNames;
+    EvalReport report = evaluate([&](const torch::Tensor& x) { return model->forward(x); },
+                                 loader, setup, listener, control);
+    if (listener) listener->onEval(report);
+    return report;
+}
+
+}  // namespace mwb::train

@@ -1,0 +1,454 @@
+#include "mwb/train/Trainer.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <thread>
+
+#include "mwb/Error.h"
+#include "mwb/augment/MixupCutmix.h"
+#include "mwb/augment/Transform.h"
+#include "mwb/data/DataLoader.h"
+#include "mwb/data/DatasetFactory.h"
+#include "mwb/io/Checkpoint.h"
+#include "mwb/io/MetricsLog.h"
+#include "mwb/io/RunDirectory.h"
+#include "mwb/model/LayerId.h"
+#include "mwb/model/ModelFactory.h"
+#include "mwb/model/ModelSummary.h"
+#include "mwb/sys/Device.h"
+#include "mwb/sys/Threads.h"
+#include "mwb/train/AmpScaler.h"
+#include "mwb/train/Autocast.h"
+#include "mwb/train/ConfigJson.h"
+#include "mwb/train/Ema.h"
+#include "mwb/train/Evaluator.h"
+#include "mwb/train/GradClip.h"
+#include "mwb/train/Losses.h"
+#include "mwb/train/Optimizer.h"
+#include "mwb/train/Schedule.h"
+
+namespace mwb::train {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// Independent, well-mixed seeds for each (run seed, step, purpose): the random choices of a
+// step depend on nothing else, so a resumed run repeats them exactly.
+uint64_t stepSeed(int64_t seed, int64_t step, uint64_t purpose) {
+    uint64_t z = static_cast<uint64_t>(seed) * 0x9E3779B97F4A7C15ull +
+                 static_cast<uint64_t>(step) * 0xBF58476D1CE4E5B9ull + purpose * 0x94D049BB133111EBull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+constexpr uint64_t kMixPurpose = 1;
+constexpr uint64_t kTorchPurpose = 2;
+
+std::string fixed(double v, int digits) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+    return buf;
+}
+
+}  // namespace
+
+struct Trainer::Impl {
+    Config config;
+    TrainListener& listener;
+    const RunControl& control;
+    torch::Device device = torch::kCPU;
+    torch::ScalarType ampDtype = torch::kBFloat16;
+    data::DataSplits splits;
+    model::VisionMamba model{nullptr};
+    model::VisionMamba emaModel{nullptr};
+    std::unique_ptr<Ema> ema;
+    std::unique_ptr<Optimizer> optimizer;
+    std::unique_ptr<data::DataLoader> trainLoader;
+    std::unique_ptr<data::DataLoader> evalLoader;
+    std::unique_ptr<LrSchedule> schedule;
+    std::unique_ptr<augment::MixupCutmix> mix;
+    AmpScaler scaler;
+    std::optional<io::RunDirectory> dir;
+    std::unique_ptr<io::MetricsLog> metrics;
+    io::TrainingState state;  // counters, best so far, sums of the epoch in progress
+
+    Impl(Config c, TrainListener& l, const RunControl& rc) : config(std::move(c)), listener(l), control(rc) {
+        sys::configureThreads(static_cast<int>(config.run.threads));
+        device = sys::resolveDevice(config.run.device);
+        const bool fp16 = config.amp.enabled && config.amp.dtype == "fp16";
+        if (fp16 && !device.is_cuda()) {
+            listener.onLog("amp.dtype fp16 needs CUDA; using bf16 autocast on the CPU");
+        }
+        ampDtype = fp16 && device.is_cuda() ? torch::kHalf : torch::kBFloat16;
+        scaler = AmpScaler(AmpScalerOptions{fp16 && device.is_cuda()});
+
+        listener.onLog("loading " + config.data.dataset);
+        splits = data::loadDataset(config);
+        checkDataFitsModel();
+        listener.onLog("data: " + std::to_string(splits.train.size()) + " training, " +
+                       std::to_string(splits.test.size()) + " test images, " +
+                       std::to_string(splits.train.classNames.size()) + " classes");
+
+        torch::manual_seed(static_cast<uint64_t>(config.run.seed));
+        model = model::makeModel(config);
+        model->to(device);
+        listener.onLog("model: " + std::to_string(model::parameterCount(*model)) +
+                       " parameters on " + sys::describeDevice(device));
+
+        ParamGroupRules rules;
+        rules.depth = config.model.depth;
+        rules.layerDecay = config.layerDecay.enabled;
+        rules.layerDecayRate = config.layerDecay.rate;
+        rules.weightDecay = config.optimizer.weightDecay;
+        const int64_t depth = config.model.depth;
+        rules.layerId = [depth](const std::string& name) { return model::layerId(name, depth); };
+        rules.excluded = model::excludeFromWeightDecay;
+        optimizer = std::make_unique<Optimizer>(makeParamGroups(*model, rules), config.optimizer);
+
+        if (config.ema.enabled) {
+            emaModel = model::makeModel(config);
+            emaModel->to(device);
+            emaModel->eval();
+            ema = std::make_unique<Ema>(*model, *emaModel, config.ema.decay, config.ema.warmup);
+        }
+
+        const auto seed = static_cast<uint64_t>(config.run.seed);
+        data::LoaderOptions trainOptions;
+        trainOptions.batchSize = config.data.batchSize;
+        trainOptions.shuffle = true;
+        trainOptions.dropLast = true;
+        trainOptions.workers = config.loader.enabled ? config.loader.workers : -1;
+        trainOptions.prefetch = config.loader.enabled ? config.loader.prefetch : 1;
+        trainOptions.seed = seed;
+        trainOptions.pinMemory = config.loader.enabled && config.loader.pinMemory && device.is_cuda();
+        trainLoader = std::make_unique<data::DataLoader>(
+            splits.train, augment::makeTrainTransform(config, splits), trainOptions);
+        data::LoaderOptions evalOptions = trainOptions;
+        evalOptions.batchSize = std::max<int64_t>(config.data.batchSize, 256);
+        evalOptions.shuffle = false;
+        evalOptions.dropLast = false;
+        evalLoader = std::make_unique<data::DataLoader>(
+            splits.test, augment::makeEvalTransform(config, splits), evalOptions);
+
+        schedule = std::make_unique<LrSchedule>(config, trainLoader->batchesPerEpoch());
+        if (config.mixup.enabled || config.cutmix.enabled) {
+            mix = std::make_unique<augment::MixupCutmix>(config, config.model.numClasses);
+        }
+    }
+
+    void checkDataFitsModel() const {
+        const auto& images = splits.train.images;  // (N, H, W, C)
+        const auto classes = static_cast<int64_t>(splits.train.classNames.size());
+        if (classes != config.model.numClasses) {
+            throw Error(config.data.dataset + " has " + std::to_string(classes) +
+                        " classes but model.num_classes is " +
+                        std::to_string(config.model.numClasses) + "; set --set model.num_classes=" +
+                        std::to_string(classes));
+        }
+        if (images.dim() == 4 && images.size(3) != config.model.inChannels) {
+            throw Error(config.data.dataset + " images have " + std::to_string(images.size(3)) +
+                        " channels but model.in_channels is " +
+                        std::to_string(config.model.inChannels) + "; set model.in_channels");
+        }
+        if (images.dim() == 4 &&
+            (images.size(1) != config.model.imageSize || images.size(2) != config.model.imageSize)) {
+            throw Error(config.data.dataset + " images are " + std::to_string(images.size(1)) + "x" +
+                        std::to_string(images.size(2)) + " but model.image_size is " +
+                        std::to_string(config.model.imageSize) + "; set model.image_size");
+        }
+    }
+
+    void startNewRun() {
+        dir = io::RunDirectory::create(config.run.outDir, config.run.name);
+        saveConfig(config, dir->configPath());
+        metrics = std::make_unique<io::MetricsLog>(dir->metricsPath());
+        state = io::TrainingState{};
+        state.config = config;
+        listener.onLog("run directory " + dir->root());
+    }
+
+    void restore(const io::RunDirectory& runDir, const io::Checkpoint& checkpoint,
+                 const std::string& path) {
+        dir = runDir;
+        io::restoreTensors(checkpoint.model, *model, path);
+        if (ema) {
+            if (checkpoint.ema.empty()) {
+                ema->reset();
+            } else {
+                io::restoreTensors(checkpoint.ema, *emaModel, path);
+            }
+        }
+        io::restoreOptimizer(checkpoint.optimizer, optimizer->adamw(), path, device);
+        scaler.setState(checkpoint.state.lossScale, checkpoint.state.scalerCleanSteps);
+        state = checkpoint.state;
+        if (checkpoint.rng.defined()) {
+            auto generator = at::detail::getDefaultCPUGenerator();
+            generator.set_state(checkpoint.rng);
+        }
+        metrics = std::make_unique<io::MetricsLog>(dir->metricsPath(), state.history);
+        listener.onLog("resumed " + dir->root() + " at epoch " + std::to_string(state.epoch + 1) +
+                       ", step " + std::to_string(state.globalStep));
+    }
+
+    io::Checkpoint snapshot() {
+        io::Checkpoint c;
+        c.state = state;
+        c.state.config = config;
+        c.state.lossScale = scaler.currentScale();
+        c.state.scalerCleanSteps = scaler.cleanSteps();
+        c.state.history = metrics->history();
+        c.model = io::captureTensors(*model);
+        if (ema) c.ema = io::captureTensors(*emaModel);
+        c.optimizer = io::serializeOptimizer(optimizer->adamw());
+        c.rng = at::detail::getDefaultCPUGenerator().get_state();
+        return c;
+    }
+
+    void saveLast(const io::Checkpoint& c) {
+        io::writeCheckpoint(dir->lastCheckpointPath(), c);
+        listener.onLog("saved " + dir->lastCheckpointPath() + " (step " +
+                       std::to_string(c.state.globalStep) + ")");
+    }
+
+    /// Waits while paused; returns the seconds spent waiting.
+    double waitWhilePaused() {
+        if (!control.pause.load() || control.stop.load()) return 0.0;
+        const auto start = Clock::now();
+        listener.onLog("paused");
+        while (control.pause.load() && !control.stop.load()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        listener.onLog("resumed");
+        return secondsSince(start);
+    }
+
+    struct StepResult {
+        double loss;
+        double gradNorm;
+    };
+
+    StepResult trainStep(const data::Batch& batch) {
+        const int64_t step = state.globalStep;
+        torch::Tensor images = batch.images;
+        torch::Tensor targets;
+        if (mix) {
+            std::mt19937_64 rng(stepSeed(config.run.seed, step, kMixPurpose));
+            auto mixed = (*mix)(images, batch.labels, rng);
+            images = mixed.images;
+            targets = mixed.targets.to(device);
+        }
+        const bool pinned = images.is_pinned();
+        images = images.to(device, /*non_blocking=*/pinned);
+        const auto labels = batch.labels.to(device, /*non_blocking=*/pinned);
+        // Drop path draws from torch's generator: seed it per step.
+        torch::manual_seed(stepSeed(config.run.seed, step, kTorchPurpose));
+
+        optimizer->setLearningRate(schedule->lrAt(step));
+        optimizer->zeroGrad();
+        torch::Tensor logits;
+        {
+            AutocastGuard autocast(device, ampDtype, config.amp.enabled);
+            logits = model->forward(images);
+        }
+        const double smoothing = config.labelSmoothing.enabled ? config.labelSmoothing.value : 0.0;
+        const auto loss = targets.defined() ? softTargetCrossEntropy(logits, targets)
+                                            : labelSmoothingCrossEntropy(logits, labels, smoothing);
+        const double lossValue = loss.item<double>();
+        if (!std::isfinite(lossValue) && (!scaler.enabled() || scaler.currentScale() <= 1.0)) {
+            throw Error("the training loss became " + std::string(std::isnan(lossValue) ? "NaN" : "infinite") +
+                        " at step " + std::to_string(step + 1) + " (epoch " +
+                        std::to_string(state.epoch + 1) + ", batch " +
+                        std::to_string(state.stepInEpoch + 1) + "); lower optimizer.lr, keep " +
+                        "grad_clip enabled, or resume from the last checkpoint");
+        }
+        scaler.scale(loss).backward();
+        const bool finite = scaler.unscale(optimizer->parameters());
+        const double gradNorm = config.gradClip.enabled
+                                    ? clipGradNorm(optimizer->parameters(), config.gradClip.maxNorm)
+                                    : globalGradNorm(optimizer->parameters());
+        if (finite) {
+            optimizer->step();
+            if (ema) ema->update(step);
+        } else if (scaler.enabled()) {
+            listener.onLog("step " + std::to_string(step + 1) +
+                           ": inf/NaN gradients at loss scale " + fixed(scaler.currentScale(), 0) +
+                           "; update skipped, scale halved");
+        } else {
+            throw Error("the gradients became non-finite at step " + std::to_string(step + 1) +
+                        " (epoch " + std::to_string(state.epoch + 1) + "); lower optimizer.lr " +
+                        "or keep grad_clip enabled");
+        }
+        scaler.update(finite);
+
+        const int64_t n = batch.labels.size(0);
+        state.epochCorrect += logits.argmax(1).eq(labels).sum().item<int64_t>();
+        state.epochImages += n;
+        state.epochLossSum += lossValue * static_cast<double>(n);
+        ++state.globalStep;
+        ++state.stepInEpoch;
+        return {lossValue, gradNorm};
+    }
+
+    EvalReport evaluateWeights(model::VisionMamba& m, const std::string& weights) {
+        EvalSetup setup;
+        setup.device = device;
+        setup.autocast = config.amp.enabled;
+        setup.autocastDtype = ampDtype;
+        setup.ttaViews = config.tta.enabled ? config.tta.views : 1;
+        setup.weights = weights;
+        setup.classNames = splits.test.classNames;
+        m->eval();
+        auto report = evaluate([&](const torch::Tensor& x) { return m->forward(x); }, *evalLoader,
+                               setup, &listener, nullptr);
+        listener.onEval(report);
+        return report;
+    }
+
+    void finishEpoch() {
+        const auto evalStart = Clock::now();
+        const auto raw = evaluateWeights(model, "raw");
+        model->train();
+        EpochMetrics e;
+        e.epoch = state.epoch;
+        e.epochs = config.schedule.epochs;
+        e.step = state.globalStep;
+        e.trainLoss = state.epochImages ? state.epochLossSum / state.epochImages : 0.0;
+        e.trainAccuracy =
+            state.epochImages ? static_cast<double>(state.epochCorrect) / state.epochImages : 0.0;
+        e.valLoss = raw.loss;
+        e.valTop1 = raw.top1;
+        e.valTop5 = raw.top5;
+        if (ema) e.emaTop1 = evaluateWeights(emaModel, "ema").top1;
+        const double score = config.run.bestMetric == "ema" && ema ? e.emaTop1 : e.valTop1;
+        e.isBest = score > state.bestTop1;
+        if (e.isBest) {
+            state.bestTop1 = score;
+            state.bestEpoch = state.epoch;
+        }
+        e.seconds = state.epochSeconds + secondsSince(evalStart);
+
+        // The epoch is complete: the checkpoint restarts at the next one.
+        ++state.epoch;
+        state.stepInEpoch = 0;
+        state.epochLossSum = 0.0;
+        state.epochCorrect = 0;
+        state.epochImages = 0;
+        state.epochSeconds = 0.0;
+        metrics->append(e);
+        const auto c = snapshot();
+        saveLast(c);
+        if (e.isBest) io::writeCheckpoint(dir->bestCheckpointPath(), c);
+        listener.onEpoch(e);
+    }
+
+    void run() {
+        const int64_t stepsPerEpoch = trainLoader->batchesPerEpoch();
+        const int64_t totalSteps = schedule->totalSteps();
+        if (state.epoch >= config.schedule.epochs) {
+            listener.onLog("the run already finished all " + std::to_string(config.schedule.epochs) +
+                           " epochs");
+            return;
+        }
+        model->train();
+        while (state.epoch < config.schedule.epochs) {
+            auto epochStart = Clock::now();
+            const double epochSecondsBefore = state.epochSeconds;
+            auto windowStart = Clock::now();
+            int64_t windowImages = 0, windowSteps = 0;
+            trainLoader->start(state.epoch, state.stepInEpoch);
+            for (;;) {
+                const double paused = waitWhilePaused();
+                epochStart += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(paused));
+                windowStart += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(paused));
+                if (control.stop.load()) {
+                    state.epochSeconds = epochSecondsBefore + secondsSince(epochStart);
+                    trainLoader->stop();
+                    saveLast(snapshot());
+                    listener.onLog("stopped at step " + std::to_string(state.globalStep) +
+                                   "; continue with --resume " + dir->root());
+                    return;
+                }
+                auto batch = trainLoader->next();
+                if (!batch) break;
+                const double lr = schedule->lrAt(state.globalStep);
+                const auto result = trainStep(*batch);
+                windowImages += batch->labels.size(0);
+                ++windowSteps;
+                const bool endOfEpoch = state.stepInEpoch == stepsPerEpoch;
+                if (state.globalStep % std::max<int64_t>(config.run.logEverySteps, 1) == 0 || endOfEpoch) {
+                    const double window = std::max(secondsSince(windowStart), 1e-9);
+                    StepMetrics s;
+                    s.step = state.globalStep;
+                    s.epoch = state.epoch;
+                    s.stepInEpoch = state.stepInEpoch;
+                    s.stepsPerEpoch = stepsPerEpoch;
+                    s.totalSteps = totalSteps;
+                    s.loss = result.loss;
+                    s.lr = lr;
+                    s.gradNorm = result.gradNorm;
+                    s.imagesPerSecond = static_cast<double>(windowImages) / window;
+                    s.etaSeconds = static_cast<double>(totalSteps - state.globalStep) * window /
+                                   static_cast<double>(windowSteps);
+                    s.lossScale = scaler.currentScale();
+                    metrics->append(s);
+                    listener.onStep(s);
+                    windowStart = Clock::now();
+                    windowImages = windowSteps = 0;
+                }
+                if (config.run.checkpointEverySteps > 0 && !endOfEpoch &&
+                    state.globalStep % config.run.checkpointEverySteps == 0) {
+                    state.epochSeconds = epochSecondsBefore + secondsSince(epochStart);
+                    saveLast(snapshot());
+                }
+            }
+            state.epochSeconds = epochSecondsBefore + secondsSince(epochStart);
+            finishEpoch();
+        }
+        listener.onLog("finished: best top-1 " + fixed(100.0 * state.bestTop1, 2) + "% (epoch " +
+                       std::to_string(state.bestEpoch + 1) + "), checkpoints in " + dir->root() +
+                       "/checkpoints");
+    }
+};
+
+Trainer::Trainer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Trainer::Trainer(Config config, TrainListener& listener, const RunControl& control)
+    : impl_(std::make_unique<Impl>(std::move(config), listener, control)) {
+    impl_->startNewRun();
+}
+
+std::unique_ptr<Trainer> Trainer::resume(const std::string& runDir, TrainListener& listener,
+                                         const RunControl& control) {
+    const auto dir = io::RunDirectory::open(runDir);
+    const std::string path = dir.lastCheckpointPath();
+    if (!std::ifstream(path)) {
+        throw Error("run '" + dir.root() + "' has no checkpoint yet (" + path +
+                    "); it stopped before its first save, start it again");
+    }
+    const io::Checkpoint checkpoint = io::readCheckpoint(path);
+    auto impl = std::make_unique<Impl>(checkpoint.state.config, listener, control);
+    impl->restore(dir, checkpoint, path);
+    return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::run() { impl_->run(); }
+
+const std::string& Trainer::runDirectory() const { return impl_->dir->root(); }
+
+const Config& Trainer::config() const { return impl_->config; }
+
+int64_t Trainer::globalStep() const { return impl_->state.globalStep; }
+
+}  // namespace mwb::train

@@ -1,0 +1,113 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "mwb/Error.h"
+#include "mwb/io/MetricsLog.h"
+
+namespace fs = std::filesystem;
+using namespace mwb;
+
+namespace {
+
+std::string tempDir(const std::string& name) {
+    const auto dir = fs::path(MWB_BINARY_DIR) / "test-tmp" / name;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir.string();
+}
+
+train::StepMetrics step(int64_t n, double loss) {
+    train::StepMetrics s;
+    s.step = n;
+    s.epoch = (n - 1) / 4;
+    s.stepInEpoch = (n - 1) % 4 + 1;
+    s.stepsPerEpoch = 4;
+    s.totalSteps = 8;
+    s.loss = loss;
+    s.lr = 1e-3 / n;
+    s.gradNorm = 0.5;
+    s.imagesPerSecond = 1234.5;
+    s.etaSeconds = 10;
+    s.lossScale = 1;
+    return s;
+}
+
+}  // namespace
+
+TEST(MetricsLog, WritesAndReadsBackStepsAndEpochs) {
+    const std::string path = tempDir("metrics") + "/metrics.csv";
+    {
+        io::MetricsLog log(path);
+        for (int64_t i = 1; i <= 4; ++i) log.append(step(i, 2.0 / i));
+        train::EpochMetrics e;
+        e.epoch = 0;
+        e.epochs = 2;
+        e.step = 4;
+        e.trainLoss = 1.1;
+        e.trainAccuracy = 0.6;
+        e.valLoss = 0.9;
+        e.valTop1 = 0.7;
+        e.valTop5 = 0.99;
+        e.emaTop1 = -1;
+        e.seconds = 12.5;
+        e.isBest = true;
+        log.append(e);
+        log.append(step(5, 0.3));
+        // Readers see the rows while the log is still open.
+        EXPECT_EQ(io::readMetrics(path).steps.size(), 5u);
+    }
+    const auto h = io::readMetrics(path);
+    ASSERT_EQ(h.steps.size(), 5u);
+    ASSERT_EQ(h.epochs.size(), 1u);
+    EXPECT_EQ(h.steps[1].step, 2);
+    EXPECT_DOUBLE_EQ(h.steps[1].loss, 1.0);
+    EXPECT_DOUBLE_EQ(h.steps[2].lr, 1e-3 / 3);
+    EXPECT_EQ(h.steps[3].stepInEpoch, 4);
+    EXPECT_DOUBLE_EQ(h.epochs[0].valTop1, 0.7);
+    EXPECT_DOUBLE_EQ(h.epochs[0].emaTop1, -1);
+    EXPECT_TRUE(h.epochs[0].isBest);
+    // The text round trip keeps the order: the epoch row after step 4, before step 5.
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(io::metricsCsv(h), text);
+    EXPECT_LT(text.find("epoch,4,"), text.find("step,5,"));
+}
+
+TEST(MetricsLog, ResumingRewritesTheFileToTheCheckpointsHistory) {
+    const std::string path = tempDir("metrics-resume") + "/metrics.csv";
+    io::MetricsHistory kept;
+    {
+        io::MetricsLog log(path);
+        log.append(step(1, 1.0));
+        kept = log.history();
+        log.append(step(2, 0.9));  // written after the checkpoint: dropped on resume
+    }
+    io::MetricsLog resumed(path, kept);
+    resumed.append(step(2, 0.8));
+    const auto h = io::readMetrics(path);
+    ASSERT_EQ(h.steps.size(), 2u);
+    EXPECT_DOUBLE_EQ(h.steps[1].loss, 0.8);
+}
+
+TEST(MetricsLog, DamageIsReportedWithTheLine) {
+    const std::string dir = tempDir("metrics-bad");
+    {
+        std::ofstream out(dir + "/metrics.csv");
+        out << io::metricsCsv({}) << "step,1,0,1,4,8,x,1,1,1,1,1,,,,,,,,,\nstep,2\n";
+    }
+    try {
+        io::readMetrics(dir + "/metrics.csv");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("line 2"), std::string::npos) << e.what();
+    }
+    // Only a cut-off last line (a killed writer) is forgiven.
+    {
+        std::ofstream out(dir + "/cut.csv");
+        out << io::metricsCsv({}) << "step,1,0,1,4,8,1,1,1,1,1,1,,,,,,,,,\nstep,2,0";
+    }
+    EXPECT_EQ(io::readMetrics(dir + "/cut.csv").steps.size(), 1u);
+    EXPECT_THROW(io::readMetrics(dir + "/none.csv"), Error);
+}

@@ -1,0 +1,71 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "mwb/Error.h"
+#include "mwb/io/MetricsLog.h"
+#include "mwb/io/RunDirectory.h"
+#include "mwb/io/RunIndex.h"
+#include "mwb/train/ConfigJson.h"
+
+namespace fs = std::filesystem;
+using namespace mwb;
+
+namespace {
+
+std::string tempDir(const std::string& name) {
+    const auto dir = fs::path(MWB_BINARY_DIR) / "test-tmp" / name;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir.string();
+}
+
+}  // namespace
+
+TEST(RunDirectory, CreatesTheLayoutAndKeepsSameSecondRunsApart) {
+    const std::string out = tempDir("runs-layout");
+    const std::time_t t = 1700000000;
+    const auto a = io::RunDirectory::create(out, "demo", t);
+    const auto b = io::RunDirectory::create(out, "demo", t);
+    EXPECT_NE(a.root(), b.root());
+    EXPECT_EQ(b.root(), a.root() + "-2");
+    EXPECT_EQ(a.name(), "demo");
+    EXPECT_TRUE(fs::is_directory(a.root() + "/checkpoints"));
+    EXPECT_TRUE(fs::is_directory(a.plotsPath()));
+    EXPECT_EQ(fs::path(a.root()).filename().string().size(), std::string("yyyymmdd-hhmmss-demo").size());
+    EXPECT_THROW(io::RunDirectory::open(a.root()), Error);  // no config.json yet
+    train::saveConfig(train::Config{}, a.configPath());
+    EXPECT_EQ(io::RunDirectory::open(a.root() + "/").root(), a.root());
+}
+
+TEST(RunIndex, ListsRunsNewestFirstWithProgress) {
+    const std::string out = tempDir("runs-index");
+    EXPECT_TRUE(io::listRuns(out + "/nothing-here").empty());
+    train::Config config;
+    config.schedule.epochs = 2;
+    const auto older = io::RunDirectory::create(out, "older", 1700000000);
+    train::saveConfig(config, older.configPath());
+    {
+        io::MetricsLog log(older.metricsPath());
+        for (int e = 0; e < 2; ++e) {
+            train::EpochMetrics m;
+            m.epoch = e;
+            m.valTop1 = 0.5 + e * 0.1;
+            m.emaTop1 = 0.55 + e * 0.2;
+            log.append(m);
+        }
+    }
+    const auto newer = io::RunDirectory::create(out, "newer", 1700000100);
+    train::saveConfig(config, newer.configPath());
+    fs::create_directories(out + "/not-a-run");
+
+    const auto runs = io::listRuns(out);
+    ASSERT_EQ(runs.size(), 2u);
+    EXPECT_EQ(runs[0].name, "newer");
+    EXPECT_EQ(runs[0].epochsDone, 0);
+    EXPECT_FALSE(runs[0].finished);
+    EXPECT_EQ(runs[1].name, "older");
+    EXPECT_EQ(runs[1].epochsDone, 2);
+    EXPECT_TRUE(runs[1].finished);
+    EXPECT_DOUBLE_EQ(runs[1].bestTop1, 0.75);  // best_metric "ema" by default
+}

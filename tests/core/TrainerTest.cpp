@@ -1,0 +1,264 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "mwb/Error.h"
+#include "mwb/augment/Transform.h"
+#include "mwb/data/DataLoader.h"
+#include "mwb/data/DatasetFactory.h"
+#include "mwb/io/Checkpoint.h"
+#include "mwb/io/MetricsLog.h"
+#include "mwb/model/ModelFactory.h"
+#include "mwb/sys/Threads.h"
+#include "mwb/train/Evaluator.h"
+#include "mwb/train/Presets.h"
+#include "mwb/train/Trainer.h"
+
+namespace fs = std::filesystem;
+using namespace mwb;
+
+namespace {
+
+std::string tempDir(const std::string& name) {
+    const auto dir = fs::path(MWB_BINARY_DIR) / "test-tmp" / name;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir.string();
+}
+
+// A tiny run on real Fashion-MNIST images with every random recipe item on: mixup/cutmix,
+// drop path, AutoAugment, random erasing, EMA, worker threads.
+train::Config tinyConfig(const std::string& outDir) {
+    train::Config c = train::loadPreset("fashion-quick");
+    c.model.depth = 2;
+    c.model.width = 32;
+    c.data.trainLimit = 256;
+    c.data.testLimit = 64;
+    c.data.batchSize = 64;  // 4 steps per epoch
+    c.schedule.epochs = 2;
+    c.warmup.epochs = 0.5;
+    c.dropPath.enabled = true;
+    c.mixup.enabled = true;
+    c.cutmix.enabled = true;
+    c.autoAugment.enabled = true;
+    c.randomErasing.enabled = true;
+    c.ema.enabled = true;
+    c.ema.decay = 0.9;
+    c.loader.workers = 2;
+    c.run.threads = 2;
+    c.run.outDir = outDir;
+    c.run.logEverySteps = 1;
+    return c;
+}
+
+// Records what the trainer reports and can raise the stop flag at a given point.
+struct Recorder : train::TrainListener {
+    train::RunControl* control = nullptr;
+    int64_t stopAtStep = -1;   // stop after this global step
+    int64_t stopAtEpoch = -1;  // stop after this 0-based epoch
+    std::vector<train::StepMetrics> steps;
+    std::vector<train::EpochMetrics> epochs;
+    void onStep(const train::StepMetrics& s) override {
+        steps.push_back(s);
+        if (s.step == stopAtStep) control->stop = true;
+    }
+    void onEpoch(const train::EpochMetrics& e) override {
+        epochs.push_back(e);
+        if (e.epoch == stopAtEpoch) control->stop = true;
+    }
+};
+
+void expectSameTensors(const io::NamedTensors& a, const io::NamedTensors& b, const char* what) {
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(a[i].first, b[i].first);
+        EXPECT_TRUE(torch::equal(a[i].second, b[i].second)) << what << " tensor " << a[i].first;
+    }
+}
+
+}  // namespace
+
+TEST(Trainer, ResumeGivesTheSameWeightsAsAStraightRun) {
+    const std::string out = tempDir("trainer-resume");
+    // Straight: two epochs in one go.
+    Recorder straightLog;
+    train::RunControl straightControl;
+    straightLog.control = &straightControl;
+    train::Trainer straight(tinyConfig(out), straightLog, straightControl);
+    straight.run();
+    ASSERT_EQ(straightLog.epochs.size(), 2u);
+    ASSERT_EQ(straight.globalStep(), 8);
+
+    // Interrupted twice: mid-epoch (after step 3), then at the end of epoch 1, then to the end.
+    train::Config config = tinyConfig(out);
+    config.run.name = "interrupted";
+    Recorder first;
+    train::RunControl firstControl;
+    first.control = &firstControl;
+    first.stopAtStep = 3;
+    std::string runDir;
+    {
+        train::Trainer t(config, first, firstControl);
+        runDir = t.runDirectory();
+        t.run();
+        EXPECT_EQ(t.globalStep(), 3);
+    }
+    Recorder second;
+    train::RunControl secondControl;
+    second.control = &secondControl;
+    second.stopAtEpoch = 0;
+    {
+        auto t = train::Trainer::resume(runDir, second, secondControl);
+        t->run();
+        EXPECT_EQ(t->globalStep(), 4);
+    }
+    Recorder third;
+    train::RunControl thirdControl;
+    third.control = &thirdControl;
+    {
+        auto t = train::Trainer::resume(runDir, third, thirdControl);
+        t->run();
+        EXPECT_EQ(t->globalStep(), 8);
+    }
+
+    // Same LR at the same step, same losses (same data order and augmentation), same weights.
+    std::vector<train::StepMetrics> pieced = first.steps;
+    pieced.insert(pieced.end(), second.steps.begin(), second.steps.end());
+    pieced.insert(pieced.end(), third.steps.begin(), third.steps.end());
+    ASSERT_EQ(pieced.size(), straightLog.steps.size());
+    for (size_t i = 0; i < pieced.size(); ++i) {
+        EXPECT_EQ(pieced[i].step, straightLog.steps[i].step);
+        EXPECT_EQ(pieced[i].lr, straightLog.steps[i].lr) << "step " << pieced[i].step;
+        EXPECT_EQ(pieced[i].loss, straightLog.steps[i].loss) << "step " << pieced[i].step;
+    }
+    const auto a = io::readCheckpoint(straight.runDirectory() + "/checkpoints/last.pt");
+    const auto b = io::readCheckpoint(runDir + "/checkpoints/last.pt");
+    expectSameTensors(a.model, b.model, "model");
+    expectSameTensors(a.ema, b.ema, "EMA");
+    EXPECT_EQ(b.state.epoch, 2);
+    EXPECT_EQ(b.state.globalStep, 8);
+    // The resumed run's metrics file holds each step once.
+    const auto history = io::readMetrics(runDir + "/metrics.csv");
+    EXPECT_EQ(history.steps.size(), 8u);
+    EXPECT_EQ(history.epochs.size(), 2u);
+    EXPECT_EQ(third.epochs.back().valTop1, straightLog.epochs.back().valTop1);
+    EXPECT_EQ(third.epochs.back().emaTop1, straightLog.epochs.back().emaTop1);
+}
+
+TEST(Trainer, WritesTheRunDirectoryAndPicksTheBestCheckpoint) {
+    const std::string out = tempDir("trainer-layout");
+    train::Config config = tinyConfig(out);
+    config.schedule.epochs = 1;
+    config.run.bestMetric = "raw";
+    Recorder log;
+    train::RunControl control;
+    log.control = &control;
+    train::Trainer trainer(config, log, control);
+    trainer.run();
+    const std::string dir = trainer.runDirectory();
+    EXPECT_TRUE(fs::is_regular_file(dir + "/config.json"));
+    EXPECT_TRUE(fs::is_directory(dir + "/plots"));
+    ASSERT_EQ(log.epochs.size(), 1u);
+    EXPECT_TRUE(log.epochs[0].isBest);
+    EXPECT_GE(log.epochs[0].emaTop1, 0.0);
+    const auto best = io::readCheckpoint(dir + "/checkpoints/best.pt");
+    EXPECT_DOUBLE_EQ(best.state.bestTop1, log.epochs[0].valTop1);  // "raw" picks the raw top-1
+    // Steps report the schedule's LR and a finite gradient norm.
+    ASSERT_EQ(log.steps.size(), 4u);
+    EXPECT_EQ(log.steps[0].step, 1);
+    EXPECT_DOUBLE_EQ(log.steps[0].lr, config.schedule.warmupStartLr);
+    for (const auto& s : log.steps) EXPECT_TRUE(std::isfinite(s.gradNorm));
+}
+
+TEST(Trainer, StopBeforeTheFirstStepSavesAResumableCheckpoint) {
+    const std::string out = tempDir("trainer-stop");
+    Recorder log;
+    train::RunControl control;
+    log.control = &control;
+    control.stop = true;
+    train::Trainer trainer(tinyConfig(out), log, control);
+    trainer.run();
+    EXPECT_EQ(trainer.globalStep(), 0);
+    EXPECT_TRUE(log.steps.empty());
+    const auto c = io::readCheckpoint(trainer.runDirectory() + "/checkpoints/last.pt");
+    EXPECT_EQ(c.state.globalStep, 0);
+    EXPECT_THROW(train::Trainer::resume(out + "/no-such-run", log, control), Error);
+}
+
+TEST(Trainer, ModelThatDoesNotFitTheDataIsAnError) {
+    train::Config config = tinyConfig(tempDir("trainer-bad"));
+    config.model.inChannels = 3;
+    Recorder log;
+    train::RunControl control;
+    try {
+        train::Trainer trainer(config, log, control);
+        FAIL() << "3-channel model accepted grey images";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("model.in_channels"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Evaluator, OneIdentityTtaViewEqualsPlainEvaluation) {
+    sys::configureThreads(0);
+    train::Config config = tinyConfig(tempDir("evaluator"));
+    const auto splits = data::loadDataset(config);
+    torch::manual_seed(3);
+    auto model = model::makeModel(config);
+    model->eval();
+    data::LoaderOptions lo;
+    lo.batchSize = 24;  // 64 images: a last partial batch too
+    lo.shuffle = false;
+    lo.dropLast = false;
+    lo.workers = -1;
+    data::DataLoader loader(splits.test, augment::makeEvalTransform(config, splits), lo);
+
+    train::EvalSetup setup;
+    setup.ttaViews = 1;
+    setup.classNames = splits.test.classNames;
+    const auto forward = [&](const torch::Tensor& x) { return model->forward(x); };
+    const auto report = train::evaluate(forward, loader, setup);
+
+    // Plain evaluation by hand over the same batches.
+    torch::NoGradGuard noGrad;
+    double loss = 0;
+    int64_t top1 = 0, top5 = 0, n = 0;
+    std::vector<std::vector<int64_t>> confusion(10, std::vector<int64_t>(10, 0));
+    loader.start(0);
+    while (auto batch = loader.next()) {
+        const auto logits = model->forward(batch->images);
+        loss += torch::nn::functional::cross_entropy(
+                    logits, batch->labels,
+                    torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                    .item<double>();
+        const auto top = std::get<1>(logits.topk(5, 1));
+        top1 += top.select(1, 0).eq(batch->labels).sum().item<int64_t>();
+        top5 += top.eq(batch->labels.view({-1, 1})).any(1).sum().item<int64_t>();
+        for (int64_t i = 0; i < batch->labels.size(0); ++i) {
+            confusion[batch->labels[i].item<int64_t>()][top[i][0].item<int64_t>()] += 1;
+        }
+        n += batch->labels.size(0);
+    }
+    EXPECT_EQ(report.images, 64);
+    EXPECT_EQ(n, 64);
+    EXPECT_NEAR(report.loss, loss / n, 1e-5);
+    EXPECT_DOUBLE_EQ(report.top1, static_cast<double>(top1) / n);
+    EXPECT_DOUBLE_EQ(report.top5, static_cast<double>(top5) / n);
+    EXPECT_EQ(report.confusion, confusion);
+    int64_t wrong = 0;
+    for (int64_t c = 0; c < 10; ++c) {
+        int64_t row = 0;
+        for (int64_t p = 0; p < 10; ++p) row += confusion[c][p];
+        if (row > 0) {
+            EXPECT_DOUBLE_EQ(report.perClassAccuracy[c], double(confusion[c][c]) / row);
+        }
+        wrong += row - confusion[c][c];
+    }
+    EXPECT_EQ(static_cast<int64_t>(report.misclassified.size()), std::min<int64_t>(wrong, 64));
+
+    // More views change the probabilities but not the bookkeeping.
+    setup.ttaViews = 4;
+    const auto tta = train::evaluate(forward, loader, setup);
+    EXPECT_EQ(tta.images, 64);
+    EXPECT_EQ(tta.ttaViews, 4);
+    EXPECT_NE(tta.loss, report.loss);
+}
