@@ -1,36 +1,111 @@
 // mamba-workbench: the desktop app.
+//   mamba-workbench                          the workbench, with the last session's settings
+//   mamba-workbench --screenshot FILE [--tab NAME] [--preset P] [--config F] [--run DIR]
+//                   [--evaluate CHECKPOINT]  writes a PNG of the laid-out window and exits
 
 #include <QApplication>
-#include <QComboBox>
-#include <QMainWindow>
-#include <QVBoxLayout>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QIcon>
+#include <QImageWriter>
+#include <QThread>
+#include <cstdio>
 
+#include "MainWindow.h"
 #include "mwb/sys/Threads.h"
-#include "mwb/train/Presets.h"
-#include "mwb/widgets/ConfigView.h"
+#include "mwb/train/ConfigJson.h"
+#include "mwb/widgets/EvalPanel.h"
+#include "mwb/widgets/RecipePanel.h"
+#include "mwb/widgets/RunsList.h"
+
+namespace {
+
+/// Lets the window settle: events processed until no load, preview, training or evaluation
+/// is pending (at most `limitMs`).
+void settle(const mwb::gui::MainWindow& window, int limitMs) {
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < limitMs) {
+        QApplication::processEvents(QEventLoop::AllEvents, 50);
+        if (!window.isBusy() && clock.elapsed() > 300) break;
+        QThread::msleep(10);
+    }
+    for (int i = 0; i < 5; ++i) QApplication::processEvents();
+}
+
+int fail(const QString& message) {
+    std::fprintf(stderr, "error: %s\n", qPrintable(message));
+    return 2;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
-    QApplication::setApplicationName("Mamba Workbench");
+    QApplication::setApplicationName("mamba-workbench");
+    QApplication::setApplicationDisplayName("Mamba Workbench");
     QApplication::setOrganizationName("mamba-workbench");
+    QApplication::setApplicationVersion(MWB_VERSION);
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/mamba-workbench.svg")));
+    QApplication::setDesktopFileName(QStringLiteral("mamba-workbench"));
     mwb::sys::configureThreads(0);
 
-    QMainWindow window;
-    auto* central = new QWidget;
-    auto* layout = new QVBoxLayout(central);
-    auto* presets = new QComboBox;
-    for (const auto& name : mwb::train::presetNames()) presets->addItem(QString::fromStdString(name));
-    auto* view = new mwb::widgets::ConfigView;
-    layout->addWidget(presets);
-    layout->addWidget(view);
-    auto show = [view](const QString& name) {
-        view->setConfig(mwb::train::loadPreset(name.toStdString()));
-    };
-    QObject::connect(presets, &QComboBox::currentTextChanged, show);
-    show(presets->currentText());
-    window.setCentralWidget(central);
-    window.setWindowTitle("Mamba Workbench");
-    window.resize(1100, 750);
+    QCommandLineParser parser;
+    parser.setApplicationDescription("Train Vision Mamba image classifiers with the V2 recipe.");
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption screenshot("screenshot", "Write a PNG of the window to FILE and exit.",
+                                        "FILE");
+    const QCommandLineOption tab("tab", "Tab to show: " +
+                                            mwb::gui::MainWindow::tabNames().join(", ") + ".",
+                                 "NAME", "plots");
+    const QCommandLineOption preset("preset", "Start from this shipped preset.", "NAME");
+    const QCommandLineOption config("config", "Start from this config JSON file.", "FILE");
+    const QCommandLineOption run("run", "Show this run's curves and select it.", "DIR");
+    const QCommandLineOption evaluate("evaluate", "Evaluate this checkpoint first.", "CHECKPOINT");
+    const QCommandLineOption weights("weights", "Weights --evaluate uses: ema or raw.", "W", "ema");
+    const QCommandLineOption size("size", "Window size for --screenshot.", "WxH", "1440x900");
+    parser.addOptions({screenshot, tab, preset, config, run, evaluate, weights, size});
+    parser.process(app);
+
+    const bool shooting = parser.isSet(screenshot);
+    mwb::gui::MainWindow window(/*persistSettings=*/!shooting);
+    window.setQuietErrors(shooting);
+    try {
+        if (parser.isSet(preset)) window.recipePanel()->applyPreset(parser.value(preset));
+        if (parser.isSet(config)) window.recipePanel()->loadConfigFile(parser.value(config));
+        if (parser.isSet(run)) window.showRun(parser.value(run));
+    } catch (const std::exception& e) {
+        return fail(QString::fromUtf8(e.what()));
+    }
+    if (!shooting) {
+        window.show();
+        return app.exec();
+    }
+
+    const QStringList wh = parser.value(size).split('x');
+    if (wh.size() != 2 || wh[0].toInt() < 400 || wh[1].toInt() < 300)
+        return fail("--size '" + parser.value(size) + "' is not WxH (at least 400x300)");
+    if (!window.selectTab(parser.value(tab)))
+        return fail("--tab '" + parser.value(tab) + "' is unknown; use one of: " +
+                    mwb::gui::MainWindow::tabNames().join(", "));
+    window.resize(wh[0].toInt(), wh[1].toInt());
     window.show();
-    return app.exec();
+    settle(window, 120000);
+    if (parser.isSet(evaluate)) {
+        auto* panel = window.evalPanel();
+        panel->setCheckpoint(parser.value(evaluate));
+        panel->setUseEma(parser.value(weights) != "raw");
+        window.evaluate(panel->checkpoint(), panel->useEma(), panel->ttaViews());
+        settle(window, 300000);
+    }
+    if (!window.lastError().isEmpty()) std::fprintf(stderr, "warning: %s\n", qPrintable(window.lastError()));
+    const QImage image = window.grab().toImage();
+    QImageWriter writer(parser.value(screenshot), "png");
+    if (!writer.write(image))
+        return fail("cannot write the screenshot '" + parser.value(screenshot) + "': " +
+                    writer.errorString() + "; choose a writable folder");
+    std::printf("wrote %s (%dx%d)\n", qPrintable(parser.value(screenshot)), image.width(),
+                image.height());
+    return 0;
 }

@@ -5,7 +5,7 @@
 
 class ConfigViewTest : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void showsEveryKeyWithItsValue() {
         mwb::widgets::ConfigView view;
         auto config = mwb::train::loadPreset("fashion-quick");

@@ -1,0 +1,173 @@
+#pragma once
+// The desktop workbench: recipe and data on the left; run controls, live plots, augmentation
+// preview, evaluation, past runs and the full config in tabs; status bar with progress.
+// Training and evaluation run on worker threads; this window only shows what they report.
+
+#include <QMainWindow>
+#include <QString>
+#include <QThread>
+#include <functional>
+#include <memory>
+
+#include "mwb/train/Config.h"
+#include "mwb/train/Metrics.h"
+
+class QAction;
+class QLabel;
+class QPlainTextEdit;
+class QProgressBar;
+class QSplitter;
+class QTabWidget;
+class QTimer;
+
+namespace mwb::data {
+struct DataSplits;
+}
+namespace mwb::widgets {
+class AugmentationPreview;
+class ConfigView;
+class EvalPanel;
+class PlotPanel;
+class RecipePanel;
+class RunsList;
+}  // namespace mwb::widgets
+
+namespace mwb::gui {
+
+class EvalWorker;
+class TrainingWorker;
+
+/// The main window of mamba-workbench.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    /// `persistSettings`: read the last layout, config and paths from QSettings and write them
+    /// back on close (off for screenshots).
+    explicit MainWindow(bool persistSettings = true, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    widgets::RecipePanel* recipePanel() const { return recipe_; }
+    widgets::PlotPanel* plotPanel() const { return plots_; }
+    widgets::AugmentationPreview* preview() const { return preview_; }
+    widgets::EvalPanel* evalPanel() const { return eval_; }
+    widgets::RunsList* runsList() const { return runs_; }
+    widgets::ConfigView* configView() const { return configView_; }
+
+    /// Replaces the edited config (as if loaded from a file).
+    void setConfig(const train::Config& config);
+
+    /// Shows a tab by name: "plots", "augmentation", "evaluate", "runs" or "config" (or the
+    /// start of its title). False when no tab matches.
+    bool selectTab(const QString& name);
+
+    /// The tab names selectTab() accepts.
+    static QStringList tabNames();
+
+    bool isTraining() const { return training_; }
+    bool isPaused() const { return paused_; }
+    bool isEvaluating() const { return evaluating_; }
+    /// Training, evaluating, loading data or drawing the preview.
+    bool isBusy() const;
+
+    /// The directory of the run being trained, or the last one.
+    QString currentRunDir() const { return runDir_; }
+
+    /// The latest error shown to the user (empty when none).
+    QString lastError() const { return lastError_; }
+
+    /// The status-bar text (epoch, step, images/s, ETA).
+    QString statusText() const;
+
+    /// Errors go to the log and status bar only, without a message box (tests, screenshots).
+    void setQuietErrors(bool quiet) { quietErrors_ = quiet; }
+
+    /// Replaces the question asked when the window is closed during training (tests).
+    void setCloseQuestion(std::function<bool()> ask) { closeQuestion_ = std::move(ask); }
+
+    /// Shows a recorded run's curves as the current ones (its metrics.csv).
+    void showRun(const QString& runDir);
+
+public Q_SLOTS:
+    void startTraining();
+    void togglePause();
+    void stopTraining();
+    void resumeRun(const QString& runDir);
+    void evaluate(const QString& checkpoint, bool ema, int ttaViews);
+    void refreshRuns();
+    void rerollPreview();
+    /// Downloads the chosen CIFAR data set in the background, with progress in the status bar.
+    void downloadData();
+
+Q_SIGNALS:
+    /// A training run ended; `stopped` when Stop ended it early.
+    void trainingFinished(const QString& runDir, bool stopped);
+    /// An evaluation ended (with a report or an error).
+    void evaluationFinished();
+    /// The augmentation preview shows a new draw.
+    void previewUpdated();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildUi();
+    QWidget* buildRunsTab();
+    void connectWorkers();
+    void configEdited(const train::Config& config);
+    void scheduleDataRefresh();
+    void refreshData();
+    void dataLoaded(std::shared_ptr<const data::DataSplits> splits, const QString& key,
+                    const QString& error);
+    void updatePreview();
+    void setTrainingState(bool training);
+    void onStep(const train::StepMetrics& step);
+    void onEpoch(const train::EpochMetrics& epoch);
+    void onTrainingFinished(const QString& runDir, bool stopped);
+    void showError(const QString& message);
+    void appendLog(const QString& line);
+    void selectedRunChanged(const QString& runDir);
+    void exportCheckpoint(const QString& kind);
+    void loadSettings();
+    void saveSettings() const;
+
+    widgets::RecipePanel* recipe_ = nullptr;
+    widgets::PlotPanel* plots_ = nullptr;
+    widgets::AugmentationPreview* preview_ = nullptr;
+    widgets::EvalPanel* eval_ = nullptr;
+    widgets::RunsList* runs_ = nullptr;
+    widgets::ConfigView* configView_ = nullptr;
+    QTabWidget* tabs_ = nullptr;
+    QSplitter* splitter_ = nullptr;
+    QPlainTextEdit* log_ = nullptr;
+    QLabel* runsFolder_ = nullptr;
+    QAction* trainAction_ = nullptr;
+    QAction* pauseAction_ = nullptr;
+    QAction* stopAction_ = nullptr;
+    QLabel* statusLabel_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    QTimer* dataTimer_ = nullptr;
+
+    QThread trainThread_;
+    QThread evalThread_;
+    TrainingWorker* trainer_ = nullptr;
+    EvalWorker* evaluator_ = nullptr;
+
+    std::shared_ptr<const data::DataSplits> splits_;
+    QString splitsKey_;      // which data config splits_ was loaded for
+    QString loadingKey_;     // the data config being loaded, empty when idle
+    quint64 previewSeed_ = 1;
+    bool previewPending_ = false;
+
+    bool persist_ = true;
+    bool training_ = false;
+    bool paused_ = false;
+    bool evaluating_ = false;
+    bool downloading_ = false;
+    bool closeAfterStop_ = false;
+    bool quietErrors_ = false;
+    QString runDir_;
+    QString lastError_;
+    std::function<bool()> closeQuestion_;
+};
+
+}  // namespace mwb::gui

@@ -1,0 +1,58 @@
+#pragma once
+// Runs the engine's Trainer on a worker thread and forwards its reports to the UI thread as
+// queued signals carrying plain structs. It holds no training logic of its own.
+
+#include <QObject>
+#include <QString>
+
+#include "mwb/train/Config.h"
+#include "mwb/train/Metrics.h"
+#include "mwb/train/TrainListener.h"
+
+namespace mwb::gui {
+
+/// Lives in its own QThread (moveToThread). train() and resume() block that thread until
+/// the run ends; stop and pause are atomics, safe to set from the UI thread at any time.
+class TrainingWorker : public QObject, private train::TrainListener {
+    Q_OBJECT
+public:
+    explicit TrainingWorker(QObject* parent = nullptr);
+
+    /// Asks the running Trainer to finish its step, save a checkpoint and return.
+    void requestStop();
+
+    /// Pauses or resumes the running Trainer between steps.
+    void setPaused(bool paused);
+
+public Q_SLOTS:
+    /// Trains a new run with `config` (blocks the worker thread until it ends).
+    void train(const mwb::train::Config& config);
+
+    /// Continues the stopped run in `runDir` from its last checkpoint.
+    void resume(const QString& runDir);
+
+Q_SIGNALS:
+    /// The run directory exists and training begins.
+    void started(const QString& runDir);
+    void stepReported(const mwb::train::StepMetrics& step);
+    void epochReported(const mwb::train::EpochMetrics& epoch);
+    void evalReported(const mwb::train::EvalReport& report);
+    void logLine(const QString& line);
+    /// The engine threw; `message` is its text.
+    void failed(const QString& message);
+    /// The run ended (finished, stopped or failed); the worker is idle again.
+    void finished(const QString& runDir, bool stopped);
+
+private:
+    void onStep(const train::StepMetrics& m) override { Q_EMIT stepReported(m); }
+    void onEpoch(const train::EpochMetrics& m) override { Q_EMIT epochReported(m); }
+    void onEval(const train::EvalReport& r) override { Q_EMIT evalReported(r); }
+    void onLog(const std::string& line) override { Q_EMIT logLine(QString::fromStdString(line)); }
+
+    template <typename MakeTrainer>
+    void runGuarded(MakeTrainer make);
+
+    train::RunControl control_;
+};
+
+}  // namespace mwb::gui

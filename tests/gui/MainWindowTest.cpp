@@ -1,0 +1,332 @@
+// The whole window against the real engine: a tiny generated image-folder data set keeps
+// training, evaluation and the preview to seconds.
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cmath>
+#include <qcustomplot.h>
+
+#include "MainWindow.h"
+#include "mwb/io/RunIndex.h"
+#include "mwb/train/ConfigSchema.h"
+#include "mwb/widgets/ConfigView.h"
+#include "mwb/widgets/ImageGallery.h"
+#include "mwb/widgets/AugmentationPreview.h"
+#include "mwb/widgets/ConfusionMatrixView.h"
+#include "mwb/widgets/EvalPanel.h"
+#include "mwb/widgets/PlotPanel.h"
+#include "mwb/widgets/RecipePanel.h"
+#include "mwb/widgets/RunsList.h"
+
+using mwb::gui::MainWindow;
+using mwb::widgets::PlotKind;
+
+namespace {
+
+constexpr int kTrainPerClass = 24;  // 3 classes: 72 training images
+constexpr int kTestPerClass = 8;    // 24 test images
+
+/// Writes root/{train,test}/<class>/<i>.png: 3 classes of 16x16 pictures that a model can
+/// tell apart (a bright stripe that is horizontal, vertical or diagonal) with noise.
+void writeImageFolder(const QString& root) {
+    const char* classes[] = {"horizontal", "vertical", "diagonal"};
+    quint32 state = 12345;
+    auto noise = [&state] {
+        state = state * 1664525u + 1013904223u;
+        return static_cast<int>(state >> 26);  // 0..63
+    };
+    for (const char* split : {"train", "test"}) {
+        const int count = QString(split) == "train" ? kTrainPerClass : kTestPerClass;
+        for (int c = 0; c < 3; ++c) {
+            const QString dir = QStringLiteral("%1/%2/%3").arg(root, split, classes[c]);
+            QDir().mkpath(dir);
+            for (int i = 0; i < count; ++i) {
+                QImage img(16, 16, QImage::Format_RGB888);
+                const int offset = i % 10 + 3;
+                for (int y = 0; y < 16; ++y)
+                    for (int x = 0; x < 16; ++x) {
+                        const bool on = c == 0 ? std::abs(y - offset) <= 1
+                                        : c == 1 ? std::abs(x - offset) <= 1
+                                                 : std::abs(x - y) <= 1;
+                        const int v = (on ? 190 : 30) + noise();
+                        img.setPixelColor(x, y, QColor(v, (v * 3 + 40 * c) % 256, 255 - v));
+                    }
+                QVERIFY(img.save(QStringLiteral("%1/%2.png").arg(dir).arg(i)));
+            }
+        }
+    }
+}
+
+}  // namespace
+
+class MainWindowTest : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    QString data_;
+    QString runs_;
+
+    /// A model and run small enough to train an epoch in about a second.
+    mwb::train::Config tinyConfig(int epochs) const {
+        mwb::train::Config c;
+        c.data.dataset = "folder";
+        c.data.folder = data_.toStdString();
+        c.data.batchSize = 8;
+        c.data.cropPadding = 2;
+        c.model.imageSize = 16;
+        c.model.inChannels = 3;
+        c.model.patchSize = 4;
+        c.model.numClasses = 3;
+        c.model.width = 16;
+        c.model.depth = 1;
+        c.model.dState = 4;
+        c.schedule.epochs = epochs;
+        c.warmup.epochs = 0.5;
+        c.ema.decay = 0.9;
+        c.loader.workers = 1;
+        c.run.outDir = runs_.toStdString();
+        c.run.name = "gui-test";
+        c.run.logEverySteps = 1;
+        c.run.threads = 1;
+        return c;
+    }
+
+    /// Trains to the end and returns the run directory.
+    QString trainOnce(MainWindow& w, int epochs) {
+        w.setConfig(tinyConfig(epochs));
+        QSignalSpy finished(&w, &MainWindow::trainingFinished);
+        w.startTraining();
+        if (!finished.wait(180000) && finished.isEmpty()) return {};
+        return finished.last()[0].toString();
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        qputenv("XDG_CONFIG_HOME", dir_.filePath("config").toUtf8());
+        data_ = dir_.filePath("images");
+        runs_ = dir_.filePath("runs");
+        writeImageFolder(data_);
+    }
+
+    void everyRecipeSwitchReachesTheWindowsConfig() {
+        MainWindow w(false);
+        w.setQuietErrors(true);
+        for (const QString& key : mwb::widgets::RecipePanel::switchKeys()) {
+            auto* toggle = qobject_cast<QAbstractButton*>(w.recipePanel()->editor(key));
+            QVERIFY(toggle);
+            const bool before = toggle->isChecked();
+            toggle->click();
+            QCOMPARE(QString::fromStdString(mwb::train::fieldText(*mwb::train::findField(
+                         mwb::train::configFields(const_cast<mwb::train::Config&>(
+                             w.recipePanel()->config())), key.toStdString()))),
+                     QString(before ? "false" : "true"));
+            // the Config tab shows the same value
+            QCOMPARE(w.configView()->valueText(key), QString(before ? "false" : "true"));
+        }
+    }
+
+    void trainPutsPointsOnAllPlotsAndAddsAnEpoch() {
+        MainWindow w(false);
+        w.setQuietErrors(true);
+        w.show();
+        const size_t runsBefore = mwb::io::listRuns(runs_.toStdString()).size();
+        const QString run = trainOnce(w, 1);
+        QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
+        QVERIFY(!run.isEmpty());
+        QVERIFY(!w.isTraining());
+        auto* plots = w.plotPanel();
+        QVERIFY(plots->pointCount(PlotKind::Loss) >= 9);          // 9 steps + 1 val point
+        QVERIFY(plots->pointCount(PlotKind::LearningRate) >= 9);
+        QVERIFY(plots->pointCount(PlotKind::Accuracy) >= 2);      // train, val (and EMA)
+        QCOMPARE(plots->graph("val top-1")->data()->size(), 1);   // one epoch
+        QCOMPARE(plots->graph("EMA top-1")->data()->size(), 1);
+        QVERIFY(w.statusText().contains("Finished"));
+        QCOMPARE(mwb::io::listRuns(runs_.toStdString()).size(), runsBefore + 1);
+        QVERIFY(w.runsList()->run(run));
+        QVERIFY(QFile::exists(run + "/checkpoints/best.pt"));
+        QCOMPARE(w.evalPanel()->checkpoint(), run + "/checkpoints/best.pt");
+    }
+
+    void evaluatingACheckpointFillsTheConfusionMatrix() {
+        MainWindow w(false);
+        w.setQuietErrors(true);
+        const QString run = trainOnce(w, 1);
+        QVERIFY(!run.isEmpty());
+        QSignalSpy done(&w, &MainWindow::evaluationFinished);
+        w.evaluate(run + "/checkpoints/best.pt", /*ema=*/true, /*ttaViews=*/2);
+        QVERIFY(w.isEvaluating());
+        QVERIFY(done.wait(120000));
+        QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
+        auto* matrix = w.evalPanel()->confusionMatrix();
+        QCOMPARE(matrix->classCount(), 3);
+        QCOMPARE(matrix->total(), int64_t(3 * kTestPerClass));
+        QVERIFY(w.evalPanel()->summaryText().contains("TTA 2 views"));
+        // every misclassified image is in the gallery with true and predicted labels
+        int64_t wrong = matrix->total();
+        for (int c = 0; c < 3; ++c) wrong -= matrix->count(c, c);
+        QCOMPARE(int64_t(w.evalPanel()->gallery()->count()), wrong);
+    }
+
+    void stopReturnsControlWithinTwoSeconds() {
+        MainWindow w(false);
+        w.setQuietErrors(true);
+        w.setConfig(tinyConfig(500));
+        QSignalSpy finished(&w, &MainWindow::trainingFinished);
+        w.startTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(w.plotPanel()->pointCount(PlotKind::LearningRate) > 3, 120000);
+        QElapsedTimer clock;
+        clock.start();
+        w.stopTraining();
+        QVERIFY(finished.wait(2000) || !finished.isEmpty());
+        QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(finished.last()[1].toBool(), true);
+        QVERIFY(!w.isTraining());
+        QVERIFY(QFile::exists(finished.last()[0].toString() + "/checkpoints/last.pt"));
+        QVERIFY(w.statusText().startsWith("Stopped"));
+    }
+
+    void pauseHoldsTheRun() {
+        MainWindow w(false);
+        w.setQuietErrors(true);
+        w.setConfig(tinyConfig(500));
+        QSignalSpy finished(&w, &MainWindow::trainingFinished);
+        w.startTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(w.plotPanel()->pointCount(PlotKind::LearningRate) > 2, 120000);
+        w.togglePause();
+        QVERIFY(w.isPaused());
+        QTest::qWait(600);  // a step in flight may still land
+        const int held = w.plotPanel()->pointCount(PlotKind::LearningRate);
+        QTest::qWait(800);
+        QCOMPARE(w.plotPanel()->pointCount(PlotKind::LearningRate), held);
+        w.togglePause();
+        QTRY_VERIFY_WITH_TIMEOUT(w.plotPanel()->pointCount(PlotKind::LearningRate) > held, 10000);
+        w.stopTraining();
+        QVERIFY(finished.wait(5000) || !finished.isEmpty());
+    }
+
+    void closingDuringTrainingAsksThenStops() {
+        MainWindow w(false);
+        w.setQuietErrors(true);
+        w.show();
+        w.setConfig(tinyConfig(500));
+        QSignalSpy finished(&w, &MainWindow::trainingFinished);
+        w.startTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(w.plotPanel()->pointCount(PlotKind::LearningRate) > 0, 120000);
+        int asked = 0;
+        w.setCloseQuestion([&asked] { return ++asked > 1; });  // "no", then "yes"
+        QVERIFY(!w.close());
+        QCOMPARE(asked, 1);
+        QVERIFY(w.isVisible());
+        QVERIFY(w.isTraining());
+        w.close();
+        QCOMPARE(asked, 2);
+        QVERIFY(finished.wait(5000) || !finished.isEmpty());
+        QCOMPARE(finished.last()[1].toBool(), true);
+        QTRY_VERIFY(!w.isVisible());
+    }
+
+    void previewShowsAugmentedImagesThatDiffer() {
+        MainWindow w(false);
+        w.setQuietErrors(true);
+        auto config = tinyConfig(1);
+        config.autoAugment.enabled = false;
+        config.randomErasing.enabled = false;
+        config.data.cropPadding = 0;
+        config.data.hflip = false;
+        QSignalSpy updated(&w, &MainWindow::previewUpdated);
+        w.setConfig(config);
+        QTRY_VERIFY_WITH_TIMEOUT(!updated.isEmpty() && !w.isBusy(), 60000);
+        auto differing = [&] {
+            int n = 0;
+            for (const auto& p : w.preview()->pairs())
+                if (p.original.convertToFormat(QImage::Format_RGB888) !=
+                    p.augmented.convertToFormat(QImage::Format_RGB888))
+                    ++n;
+            return n;
+        };
+        const int k = w.preview()->pairCount();
+        QCOMPARE(k, 12);
+        QCOMPARE(differing(), 0);  // nothing on: the images pass unchanged
+
+        config.autoAugment.enabled = true;
+        updated.clear();
+        w.setConfig(config);
+        QTRY_VERIFY_WITH_TIMEOUT(!updated.isEmpty() && !w.isBusy(), 60000);
+        QCOMPARE(w.preview()->pairCount(), k);
+        QVERIFY2(differing() >= k / 2, qPrintable(QString::number(differing())));
+        int named = 0;
+        for (int i = 0; i < k; ++i) {
+            const auto& p = w.preview()->pairs()[static_cast<size_t>(i)];
+            if (!p.ops.isEmpty()) {
+                ++named;
+                QVERIFY(w.preview()->pairToolTip(i).contains(p.ops.first()));
+            }
+        }
+        QVERIFY(named >= differing());  // every changed image names the op that changed it
+
+        const auto before = w.preview()->pairs();
+        updated.clear();
+        w.rerollPreview();
+        QTRY_VERIFY_WITH_TIMEOUT(!updated.isEmpty(), 30000);
+        bool changed = false;
+        for (int i = 0; i < k; ++i)
+            changed = changed || before[size_t(i)].augmented != w.preview()->pairs()[size_t(i)].augmented;
+        QVERIFY(changed);
+    }
+
+    void badDataIsAMessageNotACrash() {
+        MainWindow w(false);
+        w.setQuietErrors(true);
+        auto config = tinyConfig(1);
+        config.data.folder = dir_.filePath("no-such-folder").toStdString();
+        w.setConfig(config);
+        QSignalSpy finished(&w, &MainWindow::trainingFinished);
+        w.startTraining();
+        QVERIFY(finished.wait(60000) || !finished.isEmpty());
+        QVERIFY(!w.isTraining());
+        QVERIFY2(w.lastError().contains("no-such-folder"), qPrintable(w.lastError()));
+        QSignalSpy evaluated(&w, &MainWindow::evaluationFinished);
+        w.evaluate(dir_.filePath("missing.pt"), false, 1);
+        QVERIFY(evaluated.wait(30000) || !evaluated.isEmpty());
+        QVERIFY(w.lastError().contains("missing.pt"));
+    }
+
+    void settingsPersistConfigAndPaths() {
+        QCoreApplication::setOrganizationName("mamba-workbench-test");
+        {
+            MainWindow w(true);
+            auto config = tinyConfig(7);
+            w.setConfig(config);
+            w.evalPanel()->setCheckpoint("/some/run/checkpoints/best.pt");
+            w.selectTab("runs");
+            w.show();
+            QVERIFY(w.close());
+        }
+        MainWindow again(true);
+        QCOMPARE(again.recipePanel()->config().schedule.epochs, int64_t(7));
+        QCOMPARE(again.recipePanel()->config().data.folder, data_.toStdString());
+        QCOMPARE(again.evalPanel()->checkpoint(), QString("/some/run/checkpoints/best.pt"));
+    }
+
+    void screenshotWritesAPng() {
+        QProcess app;
+        const QString png = dir_.filePath("window.png");
+        app.setProcessEnvironment(QProcessEnvironment::systemEnvironment());
+        app.start(MWB_WORKBENCH_EXE, {"--screenshot", png, "--tab", "runs", "--size", "1200x800"});
+        QVERIFY(app.waitForFinished(120000));
+        QCOMPARE(app.exitCode(), 0);
+        QImage image(png);
+        QCOMPARE(image.size(), QSize(1200, 800));
+        app.start(MWB_WORKBENCH_EXE, {"--screenshot", png, "--tab", "nope"});
+        QVERIFY(app.waitForFinished(120000));
+        QCOMPARE(app.exitCode(), 2);
+        QVERIFY(app.readAllStandardError().contains("--tab 'nope' is unknown"));
+    }
+};
+
+QTEST_MAIN(MainWindowTest)
+#include "MainWindowTest.moc"

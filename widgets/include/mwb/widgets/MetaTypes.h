@@ -1,0 +1,33 @@
+#pragma once
+// The plain structs that travel between threads in queued signals, declared to Qt's
+// meta-type system. Call registerMetaTypes() once before the first queued connection.
+
+#include <QMetaType>
+#include <vector>
+
+#include "mwb/train/Config.h"
+#include "mwb/train/Metrics.h"
+#include "mwb/widgets/AugmentationPreview.h"
+#include "mwb/widgets/ImageGallery.h"
+
+Q_DECLARE_METATYPE(mwb::train::Config)
+Q_DECLARE_METATYPE(mwb::train::StepMetrics)
+Q_DECLARE_METATYPE(mwb::train::EpochMetrics)
+Q_DECLARE_METATYPE(mwb::train::EvalReport)
+Q_DECLARE_METATYPE(mwb::widgets::GalleryItem)
+Q_DECLARE_METATYPE(std::vector<mwb::widgets::GalleryItem>)
+Q_DECLARE_METATYPE(std::vector<mwb::widgets::PreviewPair>)
+
+namespace mwb::widgets {
+
+/// Registers the structs above by name, so queued connections and QVariant carry them.
+inline void registerMetaTypes() {
+    qRegisterMetaType<mwb::train::Config>("mwb::train::Config");
+    qRegisterMetaType<mwb::train::StepMetrics>("mwb::train::StepMetrics");
+    qRegisterMetaType<mwb::train::EpochMetrics>("mwb::train::EpochMetrics");
+    qRegisterMetaType<mwb::train::EvalReport>("mwb::train::EvalReport");
+    qRegisterMetaType<std::vector<mwb::widgets::GalleryItem>>("std::vector<mwb::widgets::GalleryItem>");
+    qRegisterMetaType<std::vector<mwb::widgets::PreviewPair>>("std::vector<mwb::widgets::PreviewPair>");
+}
+
+}  // namespace mwb::widgets
