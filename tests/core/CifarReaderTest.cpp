@@ -7,19 +7,10 @@
 
 using namespace mwb::data;
 using mwb::test::TempDir;
+using mwb::test::expectError;
 
 namespace {
 
-/// Runs `f`, expects an mwb::Error whose message contains every one of `parts`.
-template <typename F>
-void expectError(F f, std::initializer_list<std::string> parts) {
-    try {
-        f();
-        ADD_FAILURE() << "no error thrown";
-    } catch (const mwb::Error& e) {
-        for (const auto& p : parts) EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
-    }
-}
 
 }  // namespace
 

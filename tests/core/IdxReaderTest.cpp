@@ -9,6 +9,7 @@
 
 using namespace mwb::data;
 using mwb::test::TempDir;
+using mwb::test::expectError;
 
 namespace {
 
@@ -26,15 +27,6 @@ void writeGz(const std::string& path, const std::vector<uint8_t>& bytes) {
     gzclose(f);
 }
 
-template <typename F>
-void expectError(F f, std::initializer_list<std::string> parts) {
-    try {
-        f();
-        ADD_FAILURE() << "no error thrown";
-    } catch (const mwb::Error& e) {
-        for (const auto& p : parts) EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
-    }
-}
 
 }  // namespace
 

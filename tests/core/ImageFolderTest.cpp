@@ -9,6 +9,7 @@
 
 using namespace mwb::data;
 using mwb::test::TempDir;
+using mwb::test::expectError;
 
 namespace {
 
@@ -18,15 +19,6 @@ void writeImage(const std::string& path, int w, int h, cv::Scalar bgr) {
     ASSERT_TRUE(cv::imwrite(path, cv::Mat(h, w, CV_8UC3, bgr)));
 }
 
-template <typename F>
-void expectError(F f, std::initializer_list<std::string> parts) {
-    try {
-        f();
-        ADD_FAILURE() << "no error thrown";
-    } catch (const mwb::Error& e) {
-        for (const auto& p : parts) EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
-    }
-}
 
 }  // namespace
 

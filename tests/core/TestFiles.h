@@ -6,11 +6,26 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "mwb/Error.h"
+
 namespace mwb::test {
+
+/// Runs `f`, expects an mwb::Error whose message contains every one of `parts`.
+template <typename F>
+void expectError(F f, std::initializer_list<std::string> parts) {
+    try {
+        f();
+        ADD_FAILURE() << "no error thrown";
+    } catch (const mwb::Error& e) {
+        for (const auto& p : parts) EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
+    }
+}
+
 
 /// A fresh folder under the system temp dir, removed at the end of the test.
 class TempDir {
