@@ -1,9 +1,11 @@
 # mwb_embed_presets(OUT_CPP DIR): compiles every DIR/*.json into OUT_CPP as
 #   const std::vector<std::pair<std::string, std::string>>& mwb::train::embeddedPresets();
-# so the executables carry their presets. Editing a preset re-runs CMake (CONFIGURE_DEPENDS).
+# so the executables carry their presets. Adding, removing or editing a preset re-runs CMake.
 function(mwb_embed_presets out_cpp dir)
   file(GLOB preset_files CONFIGURE_DEPENDS "${dir}/*.json")
   list(SORT preset_files)
+  # The glob re-runs CMake when a preset is added or removed; this, when one is edited.
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${preset_files})
   set(entries "")
   foreach(f IN LISTS preset_files)
     get_filename_component(name "${f}" NAME_WE)
