@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <limits>
+#include <thread>
 
 #include "mwb/Error.h"
 #include "mwb/augment/Transform.h"
@@ -183,6 +187,75 @@ TEST(Trainer, StopBeforeTheFirstStepSavesAResumableCheckpoint) {
     const auto c = io::readCheckpoint(trainer.runDirectory() + "/checkpoints/last.pt");
     EXPECT_EQ(c.state.globalStep, 0);
     EXPECT_THROW(train::Trainer::resume(out + "/no-such-run", log, control), Error);
+}
+
+// A diverged run: its last checkpoint holds a NaN weight. Resuming it stops at the first
+// step with a message naming that step, and leaves the checkpoint it started from in place.
+TEST(Trainer, NonFiniteLossStopsTheRunNamingTheStep) {
+    const std::string out = tempDir("trainer-nan");
+    Recorder first;
+    train::RunControl firstControl;
+    first.control = &firstControl;
+    first.stopAtStep = 2;
+    std::string runDir;
+    {
+        train::Trainer t(tinyConfig(out), first, firstControl);
+        runDir = t.runDirectory();
+        t.run();
+    }
+    const std::string last = runDir + "/checkpoints/last.pt";
+    auto checkpoint = io::readCheckpoint(last);
+    ASSERT_EQ(checkpoint.state.globalStep, 2);
+    checkpoint.model.front().second.view(-1)[0] = std::numeric_limits<float>::quiet_NaN();
+    io::writeCheckpoint(last, checkpoint);
+
+    Recorder second;
+    train::RunControl secondControl;
+    second.control = &secondControl;
+    auto resumed = train::Trainer::resume(runDir, second, secondControl);
+    try {
+        resumed->run();
+        FAIL() << "a NaN loss did not stop the run";
+    } catch (const Error& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find("NaN at step 3"), std::string::npos) << message;
+        EXPECT_NE(message.find("optimizer.lr"), std::string::npos) << message;
+    }
+    EXPECT_TRUE(second.steps.empty());
+    EXPECT_EQ(io::readCheckpoint(last).state.globalStep, 2);
+    for (const auto& entry : fs::directory_iterator(runDir + "/checkpoints")) {
+        EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos)
+            << "left behind: " << entry.path();
+    }
+}
+
+// Pause holds the run between steps until cleared; the run then finishes normally.
+TEST(Trainer, PauseHoldsTheRunUntilCleared) {
+    struct PausingRecorder : Recorder {
+        void onStep(const train::StepMetrics& s) override {
+            Recorder::onStep(s);
+            if (s.step == 1) control->pause = true;
+        }
+    };
+    train::Config config = tinyConfig(tempDir("trainer-pause"));
+    config.schedule.epochs = 1;
+    PausingRecorder log;
+    train::RunControl control;
+    log.control = &control;
+    std::atomic<size_t> stepsWhilePaused{0};
+    std::thread releaser([&] {
+        while (!control.pause) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        // Far longer than a step of this model: an ignored pause would show more steps.
+        std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+        stepsWhilePaused = log.steps.size();
+        control.pause = false;
+    });
+    train::Trainer trainer(config, log, control);
+    trainer.run();
+    releaser.join();
+    EXPECT_EQ(stepsWhilePaused.load(), 1u);
+    EXPECT_EQ(trainer.globalStep(), 4);
+    EXPECT_EQ(log.epochs.size(), 1u);
 }
 
 TEST(Trainer, ModelThatDoesNotFitTheDataIsAnError) {
