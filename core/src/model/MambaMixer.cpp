@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "mwb/ops/CausalConv1dSilu.h"
 #include "mwb/ops/SelectiveScan.h"
 
 namespace mwb::model {
@@ -50,8 +51,10 @@ MambaMixerImpl::Direction MambaMixerImpl::makeDirection(const std::string& suffi
 }
 
 torch::Tensor MambaMixerImpl::scan(const torch::Tensor& xz, Direction& dir) {
-    const int64_t L = xz.size(2), N = options_.dState;
-    const auto x = torch::silu(dir.conv1d(xz.narrow(1, 0, inner_)).narrow(2, 0, L));
+    const int64_t N = options_.dState;
+    // The conv1d module holds the weights (names as upstream); the fused op applies them.
+    const auto x = ops::causalConv1dSilu(xz.narrow(1, 0, inner_), dir.conv1d->weight.squeeze(1),
+                                         dir.conv1d->bias);
     const auto z = xz.narrow(1, inner_, inner_);
     const auto xdbl = dir.x_proj(x.transpose(1, 2));  // (B, L, R + 2N)
     const auto dt = xdbl.narrow(2, 0, dtRank_);
