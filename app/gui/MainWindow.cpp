@@ -30,6 +30,7 @@
 #include <QUrl>
 #include <QVBoxLayout>
 #include <QtConcurrent>
+#include <algorithm>
 #include <atomic>
 #include <nlohmann/json.hpp>
 
@@ -499,7 +500,7 @@ QString MainWindow::statusText() const { return statusLabel_->text(); }
 
 void MainWindow::startTraining() {
     if (training_) return;
-    const train::Config config = recipe_->config();
+    train::Config config = recipe_->config();
     try {
         train::validate(config);
     } catch (const std::exception& e) {
@@ -513,6 +514,10 @@ void MainWindow::startTraining() {
     appendLog(tr("training %1 for %2 epochs").arg(QString::fromStdString(config.run.name))
                   .arg(config.schedule.epochs));
     const int processes = processes_->value();
+    if (processes > 1 && config.run.threads == 0) {
+        // "All cores" per process would make the processes fight over the cores: share them.
+        config.run.threads = std::max(1, QThread::idealThreadCount() / processes);
+    }
     if (processes > 1) {
         appendLog(tr("data parallel: %1 processes, batch %2 each; the plots show rank 0's reports")
                       .arg(processes)

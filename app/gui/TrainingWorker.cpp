@@ -76,7 +76,7 @@ void TrainingWorker::runProcesses(const QStringList& arguments, int processes) {
     QByteArray out, err;
     auto forward = [&] {
         out += process.readAllStandardOutput();
-        for (int end; (end = out.indexOf('\n')) >= 0; out.remove(0, end + 1)) {
+        for (qsizetype end; (end = out.indexOf('\n')) >= 0; out.remove(0, end + 1)) {
             const std::string line = out.left(end).toStdString();
             const std::string before = runDir;
             try {
@@ -88,7 +88,7 @@ void TrainingWorker::runProcesses(const QStringList& arguments, int processes) {
             if (runDir != before) Q_EMIT started(QString::fromStdString(runDir));
         }
         err += process.readAllStandardError();
-        for (int end; (end = err.indexOf('\n')) >= 0; err.remove(0, end + 1)) {
+        for (qsizetype end; (end = err.indexOf('\n')) >= 0; err.remove(0, end + 1)) {
             const QString line = QString::fromUtf8(err.left(end)).trimmed();
             if (line.isEmpty()) continue;
             Q_EMIT logLine(line);

@@ -156,7 +156,7 @@ TEST(DataParallelEvaluation, TwoProcessesGiveTheCountsOfOne) {
     auto evaluate = [&](const std::string& extra, const std::string& name) {
         const fs::path log = run.out / (name + ".json");
         const std::string cmd = std::string(MWB_CLI) + " --threads 1 eval --checkpoint " +
-                                checkpoint.string() + " --batch-size 40 --json " + extra + " > " +
+                                checkpoint.string() + " --batch-size 256 --json " + extra + " > " +
                                 log.string() + " 2> " + log.string() + ".err";
         EXPECT_EQ(std::system(cmd.c_str()), 0) << readText(log.string() + ".err");
         // One JSON document: rank 1 prints nothing.
@@ -171,12 +171,14 @@ TEST(DataParallelEvaluation, TwoProcessesGiveTheCountsOfOne) {
     EXPECT_EQ(two["per_class_accuracy"], one["per_class_accuracy"]);
     EXPECT_EQ(two["top1"], one["top1"]);
     EXPECT_EQ(two["top5"], one["top5"]);
-    EXPECT_NEAR(two["loss"].get<double>(), one["loss"].get<double>(), 1e-9);
+    // The loss sums the same per-image terms in another order (and from other batch shapes).
+    EXPECT_NEAR(two["loss"].get<double>(), one["loss"].get<double>(), 1e-6);
     EXPECT_EQ(two["misclassified"], one["misclassified"]);
     EXPECT_EQ(two["misclassified_predictions"], one["misclassified_predictions"]);
 
     // The counts are right: the confusion matrix holds every image once, its diagonal is the
-    // top-1 count, and the trainer's own evaluation after the epoch saw the same accuracy.
+    // top-1 count, and the trainer's own evaluation after the epoch (the same weights, in the
+    // same batches of 256) saw the same accuracy.
     int64_t total = 0, diagonal = 0;
     const auto& confusion = one["confusion"];
     for (size_t t = 0; t < confusion.size(); ++t)
@@ -188,7 +190,7 @@ TEST(DataParallelEvaluation, TwoProcessesGiveTheCountsOfOne) {
     EXPECT_DOUBLE_EQ(one["top1"].get<double>(), static_cast<double>(diagonal) / 301);
     const auto history = mwb::io::readCheckpoint(checkpoint.string()).state.history.epochs;
     ASSERT_EQ(history.size(), 1u);
-    EXPECT_NEAR(history[0].valTop1, one["top1"].get<double>(), 1e-12);
+    EXPECT_DOUBLE_EQ(history[0].valTop1, one["top1"].get<double>());
     EXPECT_GT(one["misclassified"].size(), 0u);
     fs::remove_all(run.out);
 }
