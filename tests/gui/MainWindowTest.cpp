@@ -352,6 +352,30 @@ private Q_SLOTS:
         QVERIFY(processes->isEnabled());
     }
 
+    void pauseAndStopReachEveryProcess() {
+        MainWindow w(false);
+        w.setQuietErrors(true);
+        w.setWorkerProgram(MWB_CLI_EXE);
+        w.setProcessCount(2);
+        w.setConfig(tinyConfig(500));
+        QSignalSpy finished(&w, &MainWindow::trainingFinished);
+        w.startTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(w.plotPanel()->pointCount(PlotKind::LearningRate) > 2, 120000);
+        w.togglePause();
+        QTest::qWait(600);  // steps in flight may still land
+        const int held = w.plotPanel()->pointCount(PlotKind::LearningRate);
+        QTest::qWait(800);
+        QCOMPARE(w.plotPanel()->pointCount(PlotKind::LearningRate), held);
+        w.togglePause();
+        QTRY_VERIFY_WITH_TIMEOUT(w.plotPanel()->pointCount(PlotKind::LearningRate) > held, 10000);
+        w.stopTraining();
+        QVERIFY(finished.wait(10000) || !finished.isEmpty());
+        QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));  // every rank stopped cleanly
+        QCOMPARE(finished.last()[1].toBool(), true);
+        QVERIFY(QFile::exists(finished.last()[0].toString() + "/checkpoints/last.pt"));
+        QVERIFY(w.statusText().startsWith("Stopped"));
+    }
+
     void aKilledWorkerIsAnErrorInTheWindowNamingItsRank() {
         MainWindow w(false);
         w.setQuietErrors(true);
