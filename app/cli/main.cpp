@@ -2,31 +2,15 @@
 
 #include <c10/util/Exception.h>
 
-#include <unistd.h>
-
-#include <cstdlib>
 #include <iostream>
 
 #include "Commands.h"
 #include "mwb/Error.h"
 #include "mwb/dist/LocalLauncher.h"
-
-namespace {
-
-/// LibTorch's OpenMP workers spin after every parallel region by default, and on a small
-/// machine they steal the cores that OpenBLAS's own threads need for the next matrix product
-/// (a train step ran 2-3x slower). libgomp reads OMP_WAIT_POLICY once, when it loads, so
-/// when the user has not chosen a policy the process restarts itself with PASSIVE.
-void preferPassiveOpenMpWaits(char** argv) {
-    if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
-    setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
-    execv("/proc/self/exe", argv);  // returns only on failure: then run with the default policy
-}
-
-}  // namespace
+#include "mwb/sys/ProcessTuning.h"
 
 int main(int argc, char** argv) {
-    preferPassiveOpenMpWaits(argv);
+    mwb::sys::tuneProcessForTraining(argv);
     CLI::App app{"mambawb: train and evaluate Vision Mamba image classifiers (V2 recipe)"};
     app.set_version_flag("--version", MWB_VERSION);
     app.require_subcommand(1);

@@ -12,6 +12,7 @@
 #include <cstdio>
 
 #include "MainWindow.h"
+#include "mwb/sys/ProcessTuning.h"
 #include "mwb/sys/Threads.h"
 #include "mwb/train/ConfigJson.h"
 #include "mwb/widgets/EvalPanel.h"
@@ -41,6 +42,7 @@ int fail(const QString& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    mwb::sys::tuneProcessForTraining(argv);
     QApplication app(argc, argv);
     QApplication::setApplicationName("mamba-workbench");
     QApplication::setApplicationDisplayName("Mamba Workbench");

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <new>
 #include <type_traits>
 #include <vector>
 
@@ -30,46 +31,91 @@
 #define MWB_INLINE inline
 #endif
 
+// The vector helpers below are internal and always inlined, so the ABI of passing a
+// 64-byte vector by value (which GCC notes when AVX-512 is off) never applies.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
 namespace mwb::ops::detail {
 namespace {
 
-/// exp(x) for float without a library call, so that loops over it vectorize: 2^k * p(r)
-/// with k = round(x / ln 2) and Cephes' degree-6 polynomial; about 1 ulp in [-87, 88].
-MWB_INLINE float expApprox(float x) {
-    x = std::min(std::max(x, -87.0f), 88.0f);
+/// Channels per lane block: the lane kernels vectorize across 16 channels of one sample
+/// instead of across N, so no step needs a horizontal sum (B_t and C_t are shared by the
+/// block's channels and broadcast). Used when D is a multiple of 16 (every Mamba model).
+constexpr int64_t kLanes = 16;
+
+/// The values of 16 channels as one vector. GCC and Clang lower its arithmetic to the widest
+/// registers of each clone's target (one AVX-512 register, two AVX2 or four SSE ones) and its
+/// ?: to selects, so the lane kernels are vector code whatever the auto-vectorizer decides.
+/// The alignment is spelled out: by default it follows the file's baseline target (16),
+/// while the AVX-512 clone assumes 64 and would fault on memory aligned for the baseline.
+typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float)), aligned(64)));
+typedef int32_t LaneInts __attribute__((vector_size(kLanes * sizeof(int32_t)), aligned(64)));
+
+// The few operations whose spelling differs between a float and Lanes, so that the
+// functions below are written once for both.
+MWB_INLINE float select(bool m, float a, float b) { return m ? a : b; }
+MWB_INLINE Lanes select(LaneInts m, Lanes a, Lanes b) { return m ? a : b; }
+MWB_INLINE int32_t truncToInt(float x) { return static_cast<int32_t>(x); }
+MWB_INLINE LaneInts truncToInt(Lanes x) { return __builtin_convertvector(x, LaneInts); }
+MWB_INLINE float intToFloat(int32_t x) { return static_cast<float>(x); }
+MWB_INLINE Lanes intToFloat(LaneInts x) { return __builtin_convertvector(x, Lanes); }
+MWB_INLINE float bitsToFloat(int32_t x) {
+    float f;
+    std::memcpy(&f, &x, sizeof f);
+    return f;
+}
+MWB_INLINE Lanes bitsToFloat(LaneInts x) { return __builtin_bit_cast(Lanes, x); }
+MWB_INLINE int32_t floatToBits(float x) {
+    int32_t i;
+    std::memcpy(&i, &x, sizeof i);
+    return i;
+}
+MWB_INLINE LaneInts floatToBits(Lanes x) { return __builtin_bit_cast(LaneInts, x); }
+template <typename V>
+MWB_INLINE V splat(float v) {
+    return V{} + v;
+}
+template <>
+MWB_INLINE float splat<float>(float v) {
+    return v;
+}
+
+/// exp(x) without a library call: 2^k * p(r) with k = round(x / ln 2) and Cephes'
+/// degree-6 polynomial; about 1 ulp in [-87, 88].
+template <typename V>
+MWB_INLINE V expApprox(V x) {
+    x = select(x < -87.0f, splat<V>(-87.0f), x);
+    x = select(x > 88.0f, splat<V>(88.0f), x);
     // Rounds to nearest by the 1.5 * 2^23 trick, which needs no SSE4.1 round instruction.
-    const float k = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-    float r = x - k * 0.693359375f;
+    const V k = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+    V r = x - k * 0.693359375f;
     r = r + k * 2.12194440e-4f;
-    float p = 1.9875691500e-4f;
+    V p = splat<V>(1.9875691500e-4f);
     p = p * r + 1.3981999507e-3f;
     p = p * r + 8.3334519073e-3f;
     p = p * r + 4.1665795894e-2f;
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
     p = p * r * r + r + 1.0f;
-    const int32_t bits = (static_cast<int32_t>(k) + 127) << 23;
-    float scale;
-    std::memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
+    return p * bitsToFloat((truncToInt(k) + 127) << 23);
 }
 
 MWB_INLINE double expApprox(double x) { return std::exp(x); }
 
-/// log(x) for normal positive floats without a library call (Cephes' logf polynomial on the
-/// mantissa in [sqrt(1/2), sqrt(2)); about 1 ulp), so loops over it vectorize.
-MWB_INLINE float logApprox(float x) {
-    int32_t bits;
-    std::memcpy(&bits, &x, sizeof bits);
-    float e = static_cast<float>(((bits >> 23) & 0xff) - 126);
-    bits = (bits & 0x807fffff) | 0x3f000000;  // mantissa in [0.5, 1)
-    float m;
-    std::memcpy(&m, &bits, sizeof m);
-    const bool small = m < 0.707106781186547524f;
-    e = small ? e - 1.0f : e;
-    m = small ? m + m - 1.0f : m - 1.0f;
-    const float z = m * m;
-    float y = 7.0376836292e-2f;
+/// log(x) for normal positive x without a library call (Cephes' logf polynomial on the
+/// mantissa in [sqrt(1/2), sqrt(2)); about 1 ulp).
+template <typename V>
+MWB_INLINE V logApprox(V x) {
+    const auto bits = floatToBits(x);
+    V e = intToFloat(((bits >> 23) & 0xff) - 126);
+    V m = bitsToFloat((bits & 0x807fffff) | 0x3f000000);  // mantissa in [0.5, 1)
+    const auto small = m < 0.707106781186547524f;
+    e = select(small, e - 1.0f, e);
+    m = select(small, m + m - 1.0f, m - 1.0f);
+    const V z = m * m;
+    V y = splat<V>(7.0376836292e-2f);
     y = y * m - 1.1514610310e-1f;
     y = y * m + 1.1676998740e-1f;
     y = y * m - 1.2420140846e-1f;
@@ -89,12 +135,13 @@ MWB_INLINE double logApprox(double x) { return std::log(x); }
 /// softplus with PyTorch's threshold: linear above 20.
 template <typename T>
 MWB_INLINE T softplus(T x) {
-    return x > T(20) ? x : logApprox(T(1) + expApprox(x));
+    const T soft = logApprox(T(1) + expApprox(x));  // computed unconditionally: a select
+    return x > T(20) ? x : soft;
 }
 
 template <typename T>
 MWB_INLINE T sigmoid(T x) {
-    return T(1) / (T(1) + expApprox(-x));
+    return 1.0f / (1.0f + expApprox(-x));
 }
 
 /// A (B, D, L) tensor seen through its strides: element (b, d, t) is p[b sb + d sd + t st].
@@ -307,68 +354,98 @@ MWB_INLINE void backwardRows(const Args<In, T>& a, const Grads<In, T>& g, int64_
     }
 }
 
-/// Channels per lane block: the lane kernels vectorize across 16 channels of one sample
-/// instead of across N, so no step needs a horizontal sum (B_t and C_t are shared by the
-/// block's channels and broadcast). Used when D is a multiple of 16 (every Mamba model).
-constexpr int64_t kLanes = 16;
+/// Uninitialised scratch memory for n vectors, aligned for them (std::vector<Lanes> would
+/// not be: the alignment attribute does not survive as a template argument).
+class LaneScratch {
+public:
+    explicit LaneScratch(int64_t n)
+        : data_(static_cast<Lanes*>(::operator new(static_cast<size_t>(n) * sizeof(Lanes),
+                                                     std::align_val_t{alignof(Lanes)}))) {}
+    ~LaneScratch() { ::operator delete(data_, std::align_val_t{alignof(Lanes)}); }
+    LaneScratch(const LaneScratch&) = delete;
+    LaneScratch& operator=(const LaneScratch&) = delete;
+    Lanes* data() const { return data_; }
 
-/// Loads channels d0..d0+15 of sample b, steps 0..L-1, into out[t * 16 + w].
+private:
+    Lanes* data_;
+};
+
+/// Loads channels d0..d0+15 of sample b, steps 0..L-1, into out[t] (lane w: channel d0 + w).
 template <typename In>
 MWB_INLINE void loadLanes(const Strided<const In>& s, int64_t b, int64_t d0, int64_t L,
-                          float* out) {
-    for (int64_t w = 0; w < kLanes; ++w) {
-        const In* r = s.row(b, d0 + w);
-        for (int64_t t = 0; t < L; ++t) out[t * kLanes + w] = static_cast<float>(r[t * s.st]);
+                          Lanes* out) {
+    const In* r = s.row(b, d0);
+    for (int64_t t = 0; t < L; ++t) {
+        for (int64_t w = 0; w < kLanes; ++w) out[t][w] = static_cast<float>(r[t * s.st + w * s.sd]);
     }
 }
 
 template <typename In>
 MWB_INLINE void storeLanes(const Strided<In>& s, int64_t b, int64_t d0, int64_t L,
-                           const float* in) {
-    for (int64_t w = 0; w < kLanes; ++w) {
-        In* r = s.row(b, d0 + w);
-        for (int64_t t = 0; t < L; ++t) r[t * s.st] = static_cast<In>(in[t * kLanes + w]);
+                           const Lanes* in) {
+    In* r = s.row(b, d0);
+    for (int64_t t = 0; t < L; ++t) {
+        for (int64_t w = 0; w < kLanes; ++w) r[t * s.st + w * s.sd] = static_cast<In>(in[t][w]);
     }
 }
 
-/// Per-block inputs in lane layout: u, delta, z and the step scalars (L x 16 each), A
-/// transposed to (N x 16), and the block's Dskip and bias.
-struct LaneBlock {
-    std::vector<float> buf;
-    float *u, *delta, *z, *dt, *du, *gate, *zSig, *dSig, *A, *skip, *bias;
+/// The sum of one vector's 16 lanes.
+MWB_INLINE float sumLanes(Lanes v) {
+    typedef float Half __attribute__((vector_size(8 * sizeof(float))));
+    typedef float Quarter __attribute__((vector_size(4 * sizeof(float))));
+    const Half h = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) +
+                   __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+    const Quarter q = __builtin_shufflevector(h, h, 0, 1, 2, 3) +
+                      __builtin_shufflevector(h, h, 4, 5, 6, 7);
+    return (q[0] + q[2]) + (q[1] + q[3]);
+}
 
-    LaneBlock(int64_t L, int64_t N) : buf(static_cast<size_t>((8 * L + N + 2) * kLanes)) {
-        float* p = buf.data();
-        for (float** f : {&u, &delta, &z, &dt, &du, &gate, &zSig, &dSig}) {
+/// One block's inputs in lane layout: u, z and the step scalars (L vectors each), A
+/// transposed to N vectors, and the block's Dskip and bias.
+struct LaneBlock {
+    LaneScratch buf;
+    Lanes *u, *z, *dt, *du, *gate, *zSig, *dSig, *A;
+    Lanes skip{}, bias{};
+
+    LaneBlock(int64_t L, int64_t N) : buf(7 * L + N) {
+        Lanes* p = buf.data();
+        for (Lanes** f : {&u, &z, &dt, &du, &gate, &zSig, &dSig}) {
             *f = p;
-            p += L * kLanes;
+            p += L;
         }
         A = p;
-        skip = A + N * kLanes;
-        bias = skip + kLanes;
     }
 
+    /// Reads the block's inputs and computes the step scalars: d_t (softplus of delta + bias
+    /// when asked), d_t u_t, the gate silu(z_t) with sigmoid(z_t), and softplus'(raw_t).
     template <typename In>
-    void load(const Args<In, float>& a, int64_t b, int64_t d0) {
+    MWB_INLINE void load(const Args<In, float>& a, int64_t b, int64_t d0) {
         const int64_t L = a.length, N = a.states;
         loadLanes(a.u, b, d0, L, u);
-        loadLanes(a.delta, b, d0, L, delta);
+        loadLanes(a.delta, b, d0, L, dt);
         if (a.z.p) loadLanes(a.z, b, d0, L, z);
         for (int64_t w = 0; w < kLanes; ++w) {
-            for (int64_t n = 0; n < N; ++n) A[n * kLanes + w] = a.A[(d0 + w) * N + n];
+            for (int64_t n = 0; n < N; ++n) A[n][w] = a.A[(d0 + w) * N + n];
             skip[w] = a.Dskip ? a.Dskip[d0 + w] : 0.0f;
             bias[w] = a.bias ? a.bias[d0 + w] : 0.0f;
         }
+        const Lanes one = splat<Lanes>(1.0f);
         for (int64_t t = 0; t < L; ++t) {
-            for (int64_t w = 0; w < kLanes; ++w) {
-                const int64_t i = t * kLanes + w;
-                const float raw = delta[i] + bias[w];
-                dt[i] = a.softplus ? softplus(raw) : raw;
-                du[i] = dt[i] * u[i];
-                dSig[i] = a.softplus && raw <= 20.0f ? sigmoid(raw) : 1.0f;
-                zSig[i] = a.z.p ? sigmoid(z[i]) : 0.0f;
-                gate[i] = a.z.p ? z[i] * zSig[i] : 1.0f;
+            const Lanes raw = dt[t] + bias;
+            if (a.softplus) {
+                // softplus(r) = log(1 + e^r) and its derivative sigmoid(r) = e^r / (1 + e^r)
+                // share one exponential; both are linear (r and 1) above PyTorch's 20.
+                const Lanes e = expApprox(raw);
+                const auto linear = raw > 20.0f;
+                dt[t] = select(linear, raw, logApprox(one + e));
+                dSig[t] = select(linear, one, e / (one + e));
+            } else {
+                dt[t] = raw;
+                dSig[t] = one;
             }
+            du[t] = dt[t] * u[t];
+            zSig[t] = a.z.p ? sigmoid(z[t]) : Lanes{};
+            gate[t] = a.z.p ? z[t] * zSig[t] : one;
         }
     }
 };
@@ -378,35 +455,23 @@ MWB_INLINE void forwardLanes(const Args<In, float>& a, const Strided<In>& y, int
                              int64_t end) {
     const int64_t L = a.length, N = a.states, blocksPerSample = a.channels / kLanes;
     LaneBlock blk(L, N);
-    std::vector<float> state(static_cast<size_t>((N + L) * kLanes));
-    float* x = state.data();
-    float* out = x + N * kLanes;
+    LaneScratch state(N + L);
+    Lanes* x = state.data();
+    Lanes* out = x + N;
     for (int64_t block = begin; block < end; ++block) {
         const int64_t b = block / blocksPerSample, d0 = (block % blocksPerSample) * kLanes;
         blk.load(a, b, d0);
         const float* Bt = a.Bt + b * L * N;
         const float* Ct = a.Ct + b * L * N;
-        std::fill(x, x + N * kLanes, 0.0f);
+        std::fill(x, x + N, Lanes{});
         for (int64_t t = 0; t < L; ++t) {
-            const float* dt = blk.dt + t * kLanes;
-            const float* du = blk.du + t * kLanes;
-            float acc[kLanes] = {};
+            const Lanes dt = blk.dt[t], du = blk.du[t];
+            Lanes acc{};
             for (int64_t n = 0; n < N; ++n) {
-                const float bn = Bt[t * N + n], cn = Ct[t * N + n];
-                float* xn = x + n * kLanes;
-                const float* An = blk.A + n * kLanes;
-#pragma omp simd
-                for (int64_t w = 0; w < kLanes; ++w) {
-                    xn[w] = expApprox(dt[w] * An[w]) * xn[w] + du[w] * bn;
-                    acc[w] += xn[w] * cn;
-                }
+                x[n] = expApprox(dt * blk.A[n]) * x[n] + du * Bt[t * N + n];
+                acc += x[n] * Ct[t * N + n];
             }
-            const float* u = blk.u + t * kLanes;
-            const float* gate = blk.gate + t * kLanes;
-#pragma omp simd
-            for (int64_t w = 0; w < kLanes; ++w) {
-                out[t * kLanes + w] = (acc[w] + blk.skip[w] * u[w]) * gate[w];
-            }
+            out[t] = (acc + blk.skip * blk.u[t]) * blk.gate[t];
         }
         storeLanes(y, b, d0, L, out);
     }
@@ -416,25 +481,23 @@ template <typename In>
 MWB_INLINE void backwardLanes(const Args<In, float>& a, const Grads<In, float>& g,
                               int64_t begin, int64_t end) {
     const int64_t L = a.length, N = a.states, blocksPerSample = a.channels / kLanes;
-    const int64_t S = N * kLanes;  // one step's state
     LaneBlock blk(L, N);
-    // States x_0..x_L, decays, carried gradient, per-lane partial sums of the gradients of
-    // A, B and C, the ungated outputs and dL/dy, and the per-step gradients of u, delta, z.
-    std::vector<float> scratch(static_cast<size_t>((L + 1) * S + L * S + 2 * S + 2 * L * S +
-                                                   5 * L * kLanes + 2 * kLanes));
-    float* xs = scratch.data();
-    float* decay = xs + (L + 1) * S;
-    float* h = decay + L * S;
-    float* gAl = h + S;
-    float* gBl = gAl + S;
-    float* gCl = gBl + L * S;
-    float* ys = gCl + L * S;
-    float* gy = ys + L * kLanes;
-    float* gu = gy + L * kLanes;
-    float* gdelta = gu + L * kLanes;
-    float* gz = gdelta + L * kLanes;
-    float* gSkip = gz + L * kLanes;
-    float* gBias = gSkip + kLanes;
+    // States x_0..x_L and decays ((2 L + 1) N), the carried gradient and the partial sum of
+    // A's gradient (2 N), one step's gradients of B and C per lane (2 N, summed over the lanes
+    // right away so they stay in L1), and the ungated outputs, dL/dy and the gradients of u,
+    // delta and z (5 L).
+    LaneScratch scratch((2 * L + 1) * N + 4 * N + 5 * L);
+    Lanes* xs = scratch.data();
+    Lanes* decay = xs + (L + 1) * N;
+    Lanes* h = decay + L * N;
+    Lanes* gA = h + N;
+    Lanes* gB = gA + N;
+    Lanes* gC = gB + N;
+    Lanes* ys = gC + N;
+    Lanes* gy = ys + L;
+    Lanes* gu = gy + L;
+    Lanes* gdelta = gu + L;
+    Lanes* gz = gdelta + L;
     for (int64_t block = begin; block < end; ++block) {
         const int64_t b = block / blocksPerSample, d0 = (block % blocksPerSample) * kLanes;
         blk.load(a, b, d0);
@@ -442,96 +505,64 @@ MWB_INLINE void backwardLanes(const Args<In, float>& a, const Grads<In, float>& 
         const float* Bt = a.Bt + b * L * N;
         const float* Ct = a.Ct + b * L * N;
 
-        std::fill(xs, xs + S, 0.0f);
+        // Forward again, keeping every state and decay.
+        std::fill(xs, xs + N, Lanes{});
         for (int64_t t = 0; t < L; ++t) {
-            const float* dt = blk.dt + t * kLanes;
-            const float* du = blk.du + t * kLanes;
-            float acc[kLanes] = {};
+            const Lanes dt = blk.dt[t], du = blk.du[t];
+            const Lanes* xPrev = xs + t * N;
+            Lanes* x = xs + (t + 1) * N;
+            Lanes* dA = decay + t * N;
+            Lanes acc{};
             for (int64_t n = 0; n < N; ++n) {
-                const float bn = Bt[t * N + n], cn = Ct[t * N + n];
-                const float* xPrev = xs + t * S + n * kLanes;
-                float* xn = xs + (t + 1) * S + n * kLanes;
-                float* dA = decay + t * S + n * kLanes;
-                const float* An = blk.A + n * kLanes;
-#pragma omp simd
-                for (int64_t w = 0; w < kLanes; ++w) {
-                    dA[w] = expApprox(dt[w] * An[w]);
-                    xn[w] = dA[w] * xPrev[w] + du[w] * bn;
-                    acc[w] += xn[w] * cn;
-                }
+                dA[n] = expApprox(dt * blk.A[n]);
+                x[n] = dA[n] * xPrev[n] + du * Bt[t * N + n];
+                acc += x[n] * Ct[t * N + n];
             }
-            const float* u = blk.u + t * kLanes;
-#pragma omp simd
-            for (int64_t w = 0; w < kLanes; ++w) ys[t * kLanes + w] = acc[w] + blk.skip[w] * u[w];
+            ys[t] = acc + blk.skip * blk.u[t];
         }
 
-        std::fill(h, h + S, 0.0f);
-        std::fill(gAl, gAl + S, 0.0f);
-        std::fill(gSkip, gSkip + 2 * kLanes, 0.0f);
+        std::fill(h, h + 2 * N, Lanes{});  // h and gA
+        Lanes gSkip{}, gBias{};
         for (int64_t t = L - 1; t >= 0; --t) {
-            const int64_t i0 = t * kLanes;
-            float gyt[kLanes], gDu[kLanes] = {}, gDtA[kLanes] = {};
-#pragma omp simd
-            for (int64_t w = 0; w < kLanes; ++w) {
-                const int64_t i = i0 + w;
-                gyt[w] = gy[i] * blk.gate[i];
-                const float s = blk.zSig[i];
-                gz[i] = gy[i] * ys[i] * s * (1.0f + blk.z[i] * (1.0f - s));
-                gSkip[w] += gyt[w] * blk.u[i];
-            }
+            const Lanes gyt = gy[t] * blk.gate[t];  // dL/d(ungated y_t)
+            const Lanes s = blk.zSig[t];
+            gz[t] = gy[t] * ys[t] * s * (1.0f + blk.z[t] * (1.0f - s));
+            gSkip += gyt * blk.u[t];
+            const Lanes dt = blk.dt[t], du = blk.du[t];
+            const Lanes* x = xs + (t + 1) * N;
+            const Lanes* xPrev = xs + t * N;
+            const Lanes* dA = decay + t * N;
+            Lanes gDu{}, gDtA{};
             for (int64_t n = 0; n < N; ++n) {
-                const float bn = Bt[t * N + n], cn = Ct[t * N + n];
-                const float* xn = xs + (t + 1) * S + n * kLanes;
-                const float* xPrev = xs + t * S + n * kLanes;
-                const float* dA = decay + t * S + n * kLanes;
-                const float* An = blk.A + n * kLanes;
-                float* hn = h + n * kLanes;
-                float* gA = gAl + n * kLanes;
-                float* gb = gBl + t * S + n * kLanes;
-                float* gc = gCl + t * S + n * kLanes;
-#pragma omp simd
-                for (int64_t w = 0; w < kLanes; ++w) {
-                    const float hx = hn[w] + gyt[w] * cn;  // dL/dx_t
-                    gc[w] = gyt[w] * xn[w];
-                    gb[w] = hx * blk.du[i0 + w];
-                    gDu[w] += hx * bn;
-                    const float gExp = hx * xPrev[w] * dA[w];  // dL/d(dt * A)
-                    gDtA[w] += gExp * An[w];
-                    gA[w] += gExp * blk.dt[i0 + w];
-                    hn[w] = hx * dA[w];  // dL/dx_{t-1} through this step
-                }
+                const Lanes hx = h[n] + gyt * Ct[t * N + n];  // dL/dx_t
+                gC[n] = gyt * x[n];
+                gB[n] = hx * du;
+                gDu += hx * Bt[t * N + n];
+                const Lanes gExp = hx * xPrev[n] * dA[n];  // dL/d(dt * A)
+                gDtA += gExp * blk.A[n];
+                gA[n] += gExp * dt;
+                h[n] = hx * dA[n];  // dL/dx_{t-1} through this step
             }
-#pragma omp simd
-            for (int64_t w = 0; w < kLanes; ++w) {
-                const int64_t i = i0 + w;
-                gu[i] = gyt[w] * blk.skip[w] + gDu[w] * blk.dt[i];
-                gdelta[i] = (gDu[w] * blk.u[i] + gDtA[w]) * blk.dSig[i];
-                gBias[w] += gdelta[i];
+            gu[t] = gyt * blk.skip + gDu * dt;
+            gdelta[t] = (gDu * blk.u[t] + gDtA) * blk.dSig[t];
+            gBias += gdelta[t];
+            // The block's channels share B_t and C_t: sum the lanes into the task's partials.
+            for (int64_t n = 0; n < N; ++n) {
+                g.Bt[(b * L + t) * N + n] += sumLanes(gB[n]);
+                g.Ct[(b * L + t) * N + n] += sumLanes(gC[n]);
             }
         }
         storeLanes(g.u, b, d0, L, gu);
         storeLanes(g.delta, b, d0, L, gdelta);
         if (a.z.p) storeLanes(g.z, b, d0, L, gz);
-        // The block's channels share B_t and C_t: sum the lanes into the task's partials.
-        float* gBt = g.Bt + b * L * N;
-        float* gCt = g.Ct + b * L * N;
-        for (int64_t k = 0; k < L * N; ++k) {
-            float sb = 0.0f, sc = 0.0f;
-#pragma omp simd reduction(+ : sb, sc)
-            for (int64_t w = 0; w < kLanes; ++w) {
-                sb += gBl[k * kLanes + w];
-                sc += gCl[k * kLanes + w];
-            }
-            gBt[k] += sb;
-            gCt[k] += sc;
-        }
         for (int64_t w = 0; w < kLanes; ++w) {
-            for (int64_t n = 0; n < N; ++n) g.A[(d0 + w) * N + n] += gAl[n * kLanes + w];
+            for (int64_t n = 0; n < N; ++n) g.A[(d0 + w) * N + n] += gA[n][w];
             if (g.Dskip) g.Dskip[d0 + w] += gSkip[w];
             if (g.bias) g.bias[d0 + w] += gBias[w];
         }
     }
 }
+
 
 using BF16 = c10::BFloat16;
 
