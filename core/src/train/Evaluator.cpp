@@ -30,7 +30,7 @@ std::vector<int64_t> flatten(const std::vector<std::vector<int64_t>>& rows) {
 // Data parallel: every rank saw a strided shard in row order and kept its first misclassified
 // rows. The first kMaxMisclassified rows of the whole split are among the union of those, so
 // sorting the union by row gives the list one process would have made.
-void gatherMisclassified(dist::Communicator& comm, EvalReport& report) {
+void gatherMisclassified(dist::Communicator& comm, torch::Device device, EvalReport& report) {
     const auto n = static_cast<int64_t>(kMaxMisclassified);
     // Rows are stored + 1 so that 0 marks an empty slot in the sum.
     auto slots = torch::zeros({comm.worldSize(), n, 2}, torch::kLong);
@@ -38,10 +38,10 @@ void gatherMisclassified(dist::Communicator& comm, EvalReport& report) {
         slots[comm.rank()][static_cast<int64_t>(i)][0] = report.misclassified[i] + 1;
         slots[comm.rank()][static_cast<int64_t>(i)][1] = report.misclassifiedPredictions[i];
     }
-    std::vector<torch::Tensor> all{slots};
+    std::vector<torch::Tensor> all{slots.to(device)};
     comm.allReduceSum(all);
     std::vector<std::pair<int64_t, int64_t>> merged;
-    const auto flat = all[0].view({-1, 2}).contiguous();
+    const auto flat = all[0].cpu().view({-1, 2}).contiguous();
     const auto* v = flat.data_ptr<int64_t>();
     for (int64_t i = 0; i < flat.size(0); ++i)
         if (v[2 * i] > 0) merged.emplace_back(v[2 * i] - 1, v[2 * i + 1]);
@@ -120,11 +120,13 @@ EvalReport evaluate(const std::function<torch::Tensor(const torch::Tensor&)>& fo
     }
     if (setup.comm && setup.comm->worldSize() > 1) {
         // Sums, not means, cross the wire, so the result equals one process's exactly.
+        // On the evaluation device: NCCL reduces CUDA tensors only.
         std::vector<torch::Tensor> sums{
-            torch::tensor({lossSum}, torch::kDouble),
-            torch::tensor({top1, top5, report.images}, torch::kLong),
-            torch::tensor(flatten(report.confusion), torch::kLong)};
+            torch::tensor({lossSum}, torch::kDouble).to(setup.device),
+            torch::tensor({top1, top5, report.images}, torch::kLong).to(setup.device),
+            torch::tensor(flatten(report.confusion), torch::kLong).to(setup.device)};
         setup.comm->allReduceSum(sums);
+        for (auto& t : sums) t = t.cpu();
         lossSum = sums[0].item<double>();
         top1 = sums[1][0].item<int64_t>();
         top5 = sums[1][1].item<int64_t>();
@@ -132,7 +134,7 @@ EvalReport evaluate(const std::function<torch::Tensor(const torch::Tensor&)>& fo
         const auto* counts = sums[2].data_ptr<int64_t>();
         for (int64_t t = 0; t < classes; ++t)
             for (int64_t p = 0; p < classes; ++p) report.confusion[t][p] = counts[t * classes + p];
-        gatherMisclassified(*setup.comm, report);
+        gatherMisclassified(*setup.comm, setup.device, report);
     }
     if (report.images > 0) {
         report.loss = lossSum / static_cast<double>(report.images);

@@ -423,9 +423,12 @@ struct Trainer::Impl {
     /// Data parallel: the epoch's training sums of every rank, so rank 0 reports them all.
     void reduceEpochSums() {
         if (!distEnv.isDistributed()) return;
-        std::vector<torch::Tensor> sums{torch::tensor({state.epochLossSum}, torch::kDouble),
-                                        torch::tensor({state.epochCorrect, state.epochImages}, torch::kLong)};
+        // On the training device: NCCL reduces CUDA tensors only.
+        std::vector<torch::Tensor> sums{
+            torch::tensor({state.epochLossSum}, torch::kDouble).to(device),
+            torch::tensor({state.epochCorrect, state.epochImages}, torch::kLong).to(device)};
         comm->allReduceSum(sums);
+        for (auto& t : sums) t = t.cpu();
         state.epochLossSum = sums[0].item<double>();
         state.epochCorrect = sums[1][0].item<int64_t>();
         state.epochImages = sums[1][1].item<int64_t>();
