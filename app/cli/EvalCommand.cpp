@@ -7,31 +7,15 @@
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
+#include "LocalWorkers.h"
 #include "ProgressPrinter.h"
 #include "mwb/Error.h"
 #include "mwb/sys/Threads.h"
 #include "mwb/train/Evaluator.h"
+#include "mwb/train/MetricsJson.h"
 
 namespace mwb::cli {
 namespace {
-
-nlohmann::ordered_json reportJson(const train::EvalReport& r) {
-    nlohmann::ordered_json j;
-    j["weights"] = r.weights;
-    j["images"] = r.images;
-    j["tta_views"] = r.ttaViews;
-    j["loss"] = r.loss;
-    j["top1"] = r.top1;
-    j["top5"] = r.top5;
-    nlohmann::ordered_json perClass = nlohmann::ordered_json::object();
-    for (size_t c = 0; c < r.classNames.size(); ++c) perClass[r.classNames[c]] = r.perClassAccuracy[c];
-    j["per_class_accuracy"] = perClass;
-    j["class_names"] = r.classNames;
-    j["confusion"] = r.confusion;
-    j["misclassified"] = r.misclassified;
-    j["misclassified_predictions"] = r.misclassifiedPredictions;
-    return j;
-}
 
 void printReport(const train::EvalReport& r) {
     std::printf("weights   %s%s\nimages    %lld\ntop-1     %.2f%%\ntop-5     %.2f%%\nloss      %.4f\n",
@@ -52,6 +36,7 @@ void addEvalCommand(CLI::App& app, const GlobalOptions& global) {
         std::string checkpoint;
         train::EvalOptions eval;
         bool json = false;
+        int nproc = 1;  // data-parallel worker processes to start on this machine
     };
     auto o = std::make_shared<Options>();
     cmd->add_option("--checkpoint", o->checkpoint, "checkpoint file (runs/<run>/checkpoints/*.pt)")
@@ -63,13 +48,20 @@ void addEvalCommand(CLI::App& app, const GlobalOptions& global) {
         ->check(CLI::PositiveNumber);
     cmd->add_option("--data-dir", o->eval.dataDir, "data directory (default: the run's)");
     cmd->add_flag("--json", o->json, "print the report as JSON");
+    addNprocOption(*cmd, o->nproc);
     cmd->callback([o, &global] {
+        if (o->nproc > 1) return runAsLocalWorkers(o->nproc, global.argv);
         sys::configureThreads(global.threads);
+        // In a data-parallel evaluation every rank gets the whole report; rank 0 prints it.
+        const bool mainRank = isMainRank();
         ProgressPrinter printer(std::cerr, !o->json && ::isatty(STDERR_FILENO) == 1);
-        const auto report = train::evaluateCheckpoint(o->checkpoint, o->eval, &printer);
+        train::TrainListener quiet;
+        train::TrainListener& listener = mainRank ? static_cast<train::TrainListener&>(printer) : quiet;
+        const auto report = train::evaluateCheckpoint(o->checkpoint, o->eval, &listener);
         printer.finishLine();
+        if (!mainRank) return;
         if (o->json) {
-            std::cout << reportJson(report).dump(2) << "\n";
+            std::cout << train::toJson(report).dump(2) << "\n";
         } else {
             printReport(report);
         }

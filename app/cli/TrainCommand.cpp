@@ -1,5 +1,6 @@
 // `mambawb train`: resolve a config (preset or file, then --set overrides) and train it, or
-// resume a run. Ctrl-C / SIGTERM stop after the current step and save a checkpoint.
+// resume a run. Ctrl-C / SIGTERM stop after the current step and save a checkpoint; SIGUSR1
+// pauses between steps and SIGUSR2 resumes (front ends use them; `--nproc` forwards them).
 
 #include <signal.h>
 #include <unistd.h>
@@ -8,12 +9,12 @@
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
+#include "LocalWorkers.h"
 #include "ProgressPrinter.h"
 #include "mwb/Error.h"
-#include "mwb/dist/Communicator.h"
-#include "mwb/dist/LocalLauncher.h"
 #include "mwb/sys/Threads.h"
 #include "mwb/train/ConfigJson.h"
+#include "mwb/train/EventStream.h"
 #include "mwb/train/Presets.h"
 #include "mwb/train/Trainer.h"
 
@@ -28,34 +29,9 @@ struct TrainOptions {
     std::string outDir;
     std::string resumeDir;
     bool printConfig = false;
+    bool events = false;  // report as JSON lines (train/EventStream.h) instead of text
     int nproc = 1;  // data-parallel worker processes to start on this machine
 };
-
-/// `--nproc N`: this command line again as N workers (without --nproc), ranks 0..N-1.
-void runLocalWorkers(int nproc, const std::vector<std::string>& argv) {
-    if (std::getenv("WORLD_SIZE")) {
-        throw Error("--nproc starts its own workers, but WORLD_SIZE is already set by a "
-                    "launcher (torchrun, srun); drop --nproc");
-    }
-    if (!dist::distributedSupport()) {
-        throw Error("this build has no distributed support (LibTorch's c10d with Gloo); "
-                    "install libgloo-dev and rebuild, or drop --nproc");
-    }
-    std::vector<std::string> args;
-    for (size_t i = 0; i < argv.size(); ++i) {
-        if (argv[i] == "--nproc") {
-            ++i;  // and its value
-            continue;
-        }
-        if (argv[i].rfind("--nproc=", 0) == 0) continue;
-        args.push_back(argv[i]);
-    }
-    const auto result = dist::launchLocalWorkers(nproc, "/proc/self/exe", args);
-    if (result.failedRank >= 0) {
-        throw std::runtime_error("the data-parallel run failed: " + result.reason +
-                                 "; the other workers were stopped");
-    }
-}
 
 train::Config resolveConfig(const TrainOptions& o) {
     if (!o.preset.empty() && !o.configFile.empty())
@@ -77,7 +53,13 @@ void onStopSignal(int) {
     if (g_control) g_control->stop.store(true);
 }
 
-void installStopHandlers(train::RunControl& control) {
+void onPauseSignal(int sig) {
+    if (g_control) g_control->pause.store(sig == SIGUSR1);
+}
+
+// Installed before the trainer is built: a stop or pause that arrives while the data loads
+// takes effect at the first step (a launcher or front end may send it at any moment).
+void installControlHandlers(train::RunControl& control) {
     g_control = &control;
     struct sigaction action {};
     action.sa_handler = onStopSignal;
@@ -85,6 +67,11 @@ void installStopHandlers(train::RunControl& control) {
     action.sa_flags = SA_RESETHAND;
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
+    struct sigaction pause {};
+    pause.sa_handler = onPauseSignal;
+    sigemptyset(&pause.sa_mask);
+    sigaction(SIGUSR1, &pause, nullptr);
+    sigaction(SIGUSR2, &pause, nullptr);
 }
 
 }  // namespace
@@ -100,21 +87,26 @@ void addTrainCommand(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--data-dir", o->dataDir, "data directory (default: per-user)");
     cmd->add_option("--out", o->outDir, "parent folder of run directories (default: runs)");
     cmd->add_flag("--print-config", o->printConfig, "print the resolved config as JSON and exit");
-    cmd->add_option("--nproc", o->nproc, "data-parallel worker processes on this machine")
-        ->check(CLI::Range(1, 1024));
+    cmd->add_flag("--events", o->events,
+                  "report progress on stdout as JSON lines (one event per line) for front ends");
+    addNprocOption(*cmd, o->nproc);
     cmd->callback([o, &global] {
         if (!o->resumeDir.empty() &&
             (!o->preset.empty() || !o->configFile.empty() || !o->overrides.empty() || o->printConfig)) {
             throw Error("--resume continues a run with its own config; drop --preset, --config, "
                         "--set and --print-config");
         }
-        if (o->nproc > 1 && !o->printConfig) return runLocalWorkers(o->nproc, global.argv);
+        if (o->nproc > 1 && !o->printConfig) return runAsLocalWorkers(o->nproc, global.argv);
         train::RunControl control;
+        installControlHandlers(control);
         // In a data-parallel run rank 0 speaks for all; the others stay quiet.
-        const bool mainRank = dist::distEnvFromEnvironment().isMain();
-        ProgressPrinter printer(std::cout, ::isatty(STDOUT_FILENO) == 1);
+        const bool mainRank = isMainRank();
+        ProgressPrinter printer(std::cout, !o->events && ::isatty(STDOUT_FILENO) == 1);
+        train::EventWriter events(std::cout);
         train::TrainListener quiet;
-        train::TrainListener& listener = mainRank ? static_cast<train::TrainListener&>(printer) : quiet;
+        train::TrainListener& listener = !mainRank  ? quiet
+                                         : o->events ? static_cast<train::TrainListener&>(events)
+                                                     : printer;
         std::unique_ptr<train::Trainer> trainer;
         if (!o->resumeDir.empty()) {
             if (global.threads > 0) sys::configureThreads(global.threads);
@@ -128,7 +120,7 @@ void addTrainCommand(CLI::App& app, const GlobalOptions& global) {
             if (config.run.threads == 0) config.run.threads = global.threads;
             trainer = std::make_unique<train::Trainer>(config, listener, control);
         }
-        installStopHandlers(control);
+        if (mainRank && o->events) events.onRunDirectory(trainer->runDirectory());
         try {
             trainer->run();
         } catch (const Error& e) {
@@ -138,7 +130,7 @@ void addTrainCommand(CLI::App& app, const GlobalOptions& global) {
         }
         printer.finishLine();
         g_control = nullptr;
-        if (mainRank) std::cout << "run directory: " << trainer->runDirectory() << "\n";
+        if (mainRank && !o->events) std::cout << "run directory: " << trainer->runDirectory() << "\n";
     });
 }
 

@@ -19,6 +19,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
@@ -29,6 +30,7 @@
 #include <QUrl>
 #include <QVBoxLayout>
 #include <QtConcurrent>
+#include <algorithm>
 #include <atomic>
 #include <nlohmann/json.hpp>
 
@@ -158,6 +160,18 @@ void MainWindow::buildUi() {
     connect(trainAction_, &QAction::triggered, this, &MainWindow::startTraining);
     connect(pauseAction_, &QAction::triggered, this, &MainWindow::togglePause);
     connect(stopAction_, &QAction::triggered, this, &MainWindow::stopTraining);
+    toolbar->addSeparator();
+    auto* processesLabel = new QLabel(tr("Processes "));
+    processes_ = new QSpinBox;
+    processes_->setObjectName("processCount");
+    processes_->setRange(1, 64);
+    processes_->setValue(1);
+    processes_->setToolTip(
+        tr("Data-parallel processes on this machine. Each trains on its share of every epoch "
+           "with the batch size on the left; the plots show rank 0's reports."));
+    processesLabel->setBuddy(processes_);
+    toolbar->addWidget(processesLabel);
+    toolbar->addWidget(processes_);
 
     recipe_ = new widgets::RecipePanel;
     auto* recipeScroll = new QScrollArea;
@@ -486,7 +500,7 @@ QString MainWindow::statusText() const { return statusLabel_->text(); }
 
 void MainWindow::startTraining() {
     if (training_) return;
-    const train::Config config = recipe_->config();
+    train::Config config = recipe_->config();
     try {
         train::validate(config);
     } catch (const std::exception& e) {
@@ -499,7 +513,17 @@ void MainWindow::startTraining() {
     statusLabel_->setText(tr("Starting: loading data and building the model…"));
     appendLog(tr("training %1 for %2 epochs").arg(QString::fromStdString(config.run.name))
                   .arg(config.schedule.epochs));
-    QMetaObject::invokeMethod(trainer_, [w = trainer_, config] { w->train(config); },
+    const int processes = processes_->value();
+    if (processes > 1 && config.run.threads == 0) {
+        // "All cores" per process would make the processes fight over the cores: share them.
+        config.run.threads = std::max(1, QThread::idealThreadCount() / processes);
+    }
+    if (processes > 1) {
+        appendLog(tr("data parallel: %1 processes, batch %2 each; the plots show rank 0's reports")
+                      .arg(processes)
+                      .arg(config.data.batchSize));
+    }
+    QMetaObject::invokeMethod(trainer_, [w = trainer_, config, processes] { w->train(config, processes); },
                               Qt::QueuedConnection);
 }
 
@@ -515,7 +539,8 @@ void MainWindow::resumeRun(const QString& runDir) {
     setTrainingState(true);
     selectTab("plots");
     statusLabel_->setText(tr("Resuming %1…").arg(runDir));
-    QMetaObject::invokeMethod(trainer_, [w = trainer_, runDir] { w->resume(runDir); },
+    const int processes = processes_->value();
+    QMetaObject::invokeMethod(trainer_, [w = trainer_, runDir, processes] { w->resume(runDir, processes); },
                               Qt::QueuedConnection);
 }
 
@@ -545,6 +570,7 @@ void MainWindow::setTrainingState(bool training) {
     pauseAction_->setText(tr("Pause"));
     pauseAction_->setIcon(style()->standardIcon(QStyle::SP_MediaPause));
     recipe_->setEditingEnabled(!training);
+    processes_->setEnabled(!training);
 }
 
 void MainWindow::onStep(const train::StepMetrics& s) {
@@ -730,6 +756,7 @@ void MainWindow::loadSettings() {
         }
     }
     eval_->setCheckpoint(s.value("paths/checkpoint").toString());
+    processes_->setValue(s.value("run/processes", 1).toInt());
     tabs_->setCurrentIndex(s.value("window/tab", 0).toInt());
 }
 
@@ -742,6 +769,13 @@ void MainWindow::saveSettings() const {
     s.setValue("config/preset", recipe_->presetName());
     s.setValue("config/last", QString::fromStdString(train::toJson(recipe_->config()).dump()));
     s.setValue("paths/checkpoint", eval_->checkpoint());
+    s.setValue("run/processes", processes_->value());
 }
+
+int MainWindow::processCount() const { return processes_->value(); }
+
+void MainWindow::setProcessCount(int processes) { processes_->setValue(processes); }
+
+void MainWindow::setWorkerProgram(const QString& program) { trainer_->setWorkerProgram(program); }
 
 }  // namespace mwb::gui

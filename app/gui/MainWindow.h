@@ -16,6 +16,7 @@ class QAction;
 class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
+class QSpinBox;
 class QSplitter;
 class QTabWidget;
 class QTimer;
@@ -84,6 +85,14 @@ public:
     /// Replaces the question asked when the window is closed during training (tests).
     void setCloseQuestion(std::function<bool()> ask) { closeQuestion_ = std::move(ask); }
 
+    /// Data-parallel processes for the next run (the tool bar's spin box; 1 = this process).
+    int processCount() const;
+    void setProcessCount(int processes);
+
+    /// The `mambawb` executable that runs multi-process training (default: the installed or
+    /// built one next to this application). Set it while idle (tests).
+    void setWorkerProgram(const QString& program);
+
     /// Shows a recorded run's curves as the current ones (its metrics.csv).
     void showRun(const QString& runDir);
 
@@ -143,6 +152,7 @@ private:
     QAction* trainAction_ = nullptr;
     QAction* pauseAction_ = nullptr;
     QAction* stopAction_ = nullptr;
+    QSpinBox* processes_ = nullptr;
     QLabel* statusLabel_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QTimer* dataTimer_ = nullptr;

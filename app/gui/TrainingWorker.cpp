@@ -1,5 +1,16 @@
 #include "TrainingWorker.h"
 
+#include <signal.h>
+#include <sys/prctl.h>
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+
+#include "mwb/train/ConfigJson.h"
+#include "mwb/train/EventStream.h"
 #include "mwb/train/Trainer.h"
 
 namespace mwb::gui {
@@ -9,6 +20,15 @@ TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent) {}
 void TrainingWorker::requestStop() { control_.stop = true; }
 
 void TrainingWorker::setPaused(bool paused) { control_.pause = paused; }
+
+QString TrainingWorker::defaultWorkerProgram() {
+    const QString here = QCoreApplication::applicationDirPath();
+    for (const QString& candidate : {here + "/mambawb", here + "/../cli/mambawb"}) {
+        const QFileInfo info(candidate);
+        if (info.isFile() && info.isExecutable()) return info.canonicalFilePath();
+    }
+    return QStandardPaths::findExecutable("mambawb");
+}
 
 template <typename MakeTrainer>
 void TrainingWorker::runGuarded(MakeTrainer make) {
@@ -32,12 +52,104 @@ void TrainingWorker::runGuarded(MakeTrainer make) {
     Q_EMIT finished(runDir, stopped);
 }
 
-void TrainingWorker::train(const train::Config& config) {
+void TrainingWorker::runProcesses(const QStringList& arguments, int processes) {
+    control_.stop = false;
+    control_.pause = false;
+    std::string runDir;
+    QString error;
+    QProcess process;
+    process.setProgram(workerProgram_);
+    process.setArguments(QStringList{"train"} + arguments +
+                         QStringList{"--nproc", QString::number(processes), "--events"});
+    // The launcher ends with this application, whatever ends it (its ranks end with it).
+    process.setChildProcessModifier([] { prctl(PR_SET_PDEATHSIG, SIGTERM); });
+    if (workerProgram_.isEmpty()) {
+        error = tr("cannot find the mambawb command, which runs training on several processes; "
+                   "install it next to mamba-workbench or put it on PATH");
+    } else {
+        process.start();
+        if (!process.waitForStarted(30000)) {
+            error = tr("cannot start %1: %2").arg(workerProgram_, process.errorString());
+        }
+    }
+    QStringList errorLines;  // the launcher's own verdict comes last
+    QByteArray out, err;
+    auto forward = [&] {
+        out += process.readAllStandardOutput();
+        for (qsizetype end; (end = out.indexOf('\n')) >= 0; out.remove(0, end + 1)) {
+            const std::string line = out.left(end).toStdString();
+            const std::string before = runDir;
+            try {
+                if (!train::replayEvent(line, *this, runDir) && !line.empty())
+                    Q_EMIT logLine(QString::fromStdString(line));
+            } catch (const std::exception& e) {
+                Q_EMIT logLine(QString::fromUtf8(e.what()));
+            }
+            if (runDir != before) Q_EMIT started(QString::fromStdString(runDir));
+        }
+        err += process.readAllStandardError();
+        for (qsizetype end; (end = err.indexOf('\n')) >= 0; err.remove(0, end + 1)) {
+            const QString line = QString::fromUtf8(err.left(end)).trimmed();
+            if (line.isEmpty()) continue;
+            Q_EMIT logLine(line);
+            if (line.startsWith("error: ")) errorLines << line.mid(7);
+        }
+    };
+    bool stopSent = false, pausedSent = false;
+    while (error.isEmpty() && process.state() != QProcess::NotRunning) {
+        process.waitForReadyRead(50);
+        forward();
+        // Signals wait for the run event: by then every rank has its handlers in place.
+        const auto pid = runDir.empty() ? 0 : static_cast<pid_t>(process.processId());
+        if (control_.stop.load() && !stopSent && pid > 0) {
+            ::kill(pid, SIGTERM);  // every rank finishes its step, rank 0 saves a checkpoint
+            stopSent = true;
+        }
+        if (control_.pause.load() != pausedSent && pid > 0) {
+            pausedSent = control_.pause.load();
+            ::kill(pid, pausedSent ? SIGUSR1 : SIGUSR2);
+        }
+    }
+    if (error.isEmpty()) {
+        process.waitForFinished(-1);
+        forward();
+        if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
+            error = !errorLines.isEmpty() ? errorLines.last()
+                                          : tr("the training processes ended with code %1")
+                                                .arg(process.exitCode());
+        }
+    }
+    if (!error.isEmpty()) Q_EMIT failed(error);
+    const bool stopped = control_.stop.load() && error.isEmpty();
+    control_.stop = false;
+    control_.pause = false;
+    Q_EMIT finished(QString::fromStdString(runDir), stopped);
+}
+
+void TrainingWorker::train(const train::Config& config, int processes) {
+    if (processes > 1) {
+        // The ranks read the config from a file; it lives until the run ends.
+        QTemporaryDir dir;
+        const QString path = dir.filePath("config.json");
+        try {
+            train::saveConfig(config, path.toStdString());
+        } catch (const std::exception& e) {
+            Q_EMIT failed(QString::fromUtf8(e.what()));
+            Q_EMIT finished(QString(), false);
+            return;
+        }
+        runProcesses({"--config", path}, processes);
+        return;
+    }
     train::TrainListener& listener = *this;
     runGuarded([&] { return std::make_unique<train::Trainer>(config, listener, control_); });
 }
 
-void TrainingWorker::resume(const QString& runDir) {
+void TrainingWorker::resume(const QString& runDir, int processes) {
+    if (processes > 1) {
+        runProcesses({"--resume", runDir}, processes);
+        return;
+    }
     train::TrainListener& listener = *this;
     runGuarded([&] { return train::Trainer::resume(runDir.toStdString(), listener, control_); });
 }

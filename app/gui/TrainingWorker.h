@@ -1,6 +1,9 @@
 #pragma once
 // Runs the engine's Trainer on a worker thread and forwards its reports to the UI thread as
-// queued signals carrying plain structs. It holds no training logic of its own.
+// queued signals carrying plain structs. It holds no training logic of its own. A run of
+// several processes is `mambawb train --nproc N --events` in a child process: the command's
+// launcher starts the ranks and makes them live and die together, and this worker forwards
+// rank 0's reports, read from the event stream, exactly as it forwards an in-process run's.
 
 #include <QObject>
 #include <QString>
@@ -24,12 +27,22 @@ public:
     /// Pauses or resumes the running Trainer between steps.
     void setPaused(bool paused);
 
-public Q_SLOTS:
-    /// Trains a new run with `config` (blocks the worker thread until it ends).
-    void train(const mwb::train::Config& config);
+    /// The `mambawb` executable that runs multi-process training. Set it while idle.
+    void setWorkerProgram(const QString& program) { workerProgram_ = program; }
+    const QString& workerProgram() const { return workerProgram_; }
 
-    /// Continues the stopped run in `runDir` from its last checkpoint.
-    void resume(const QString& runDir);
+    /// `mambawb` next to this application (installed), in the build tree (../cli), or on PATH;
+    /// empty when there is none.
+    static QString defaultWorkerProgram();
+
+public Q_SLOTS:
+    /// Trains a new run with `config` (blocks the worker thread until it ends): in this process
+    /// when `processes` is 1, else as that many data-parallel processes.
+    void train(const mwb::train::Config& config, int processes = 1);
+
+    /// Continues the stopped run in `runDir` from its last checkpoint, with `processes`
+    /// processes (any count: see docs/DISTRIBUTED.md).
+    void resume(const QString& runDir, int processes = 1);
 
 Q_SIGNALS:
     /// The run directory exists and training begins.
@@ -52,7 +65,12 @@ private:
     template <typename MakeTrainer>
     void runGuarded(MakeTrainer make);
 
+    /// Runs `mambawb train <arguments> --nproc N --events` and forwards its events; stop and
+    /// pause become SIGTERM, SIGUSR1 and SIGUSR2, which its launcher passes to every rank.
+    void runProcesses(const QStringList& arguments, int processes);
+
     train::RunControl control_;
+    QString workerProgram_ = defaultWorkerProgram();
 };
 
 }  // namespace mwb::gui

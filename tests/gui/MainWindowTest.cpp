@@ -5,12 +5,17 @@
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
 #include <qcustomplot.h>
 
+#include <unistd.h>
+
+#include "ChildProcesses.h"
 #include "MainWindow.h"
+#include "mwb/io/MetricsLog.h"
 #include "mwb/io/RunIndex.h"
 #include "mwb/train/ConfigSchema.h"
 #include "mwb/widgets/ConfigView.h"
@@ -310,6 +315,89 @@ private Q_SLOTS:
         QCOMPARE(again.recipePanel()->config().schedule.epochs, int64_t(7));
         QCOMPARE(again.recipePanel()->config().data.folder, data_.toStdString());
         QCOMPARE(again.evalPanel()->checkpoint(), QString("/some/run/checkpoints/best.pt"));
+    }
+
+    void processCountRunsDataParallelAndShowsRankZerosMetrics() {
+        MainWindow w(false);
+        w.setQuietErrors(true);
+        w.setWorkerProgram(MWB_CLI_EXE);
+        auto* processes = w.findChild<QSpinBox*>("processCount");
+        QVERIFY(processes);
+        QCOMPARE(processes->value(), 1);
+        QCOMPARE(processes->minimum(), 1);
+        processes->setValue(2);
+        QCOMPARE(w.processCount(), 2);
+        const size_t runsBefore = mwb::io::listRuns(runs_.toStdString()).size();
+        w.setConfig(tinyConfig(2));
+        QSignalSpy finished(&w, &MainWindow::trainingFinished);
+        w.startTraining();
+        QVERIFY(!processes->isEnabled());  // fixed while the run lasts
+        QVERIFY(finished.wait(180000) || !finished.isEmpty());
+        const QString run = finished.last()[0].toString();
+        QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
+        QVERIFY(!run.isEmpty());
+        // 72 training images, batch 8 on each of 2 ranks: 4 steps an epoch (one process: 9),
+        // written once, by rank 0.
+        const auto history = mwb::io::readMetrics((run + "/metrics.csv").toStdString());
+        QCOMPARE(int(history.steps.size()), 8);
+        QCOMPARE(history.steps.back().step, int64_t(8));
+        QCOMPARE(history.steps.back().stepsPerEpoch, int64_t(4));
+        QCOMPARE(int(history.epochs.size()), 2);
+        // Rank 0's reports reached the plots live, through the event stream.
+        auto* plots = w.plotPanel();
+        QCOMPARE(plots->pointCount(PlotKind::LearningRate), 8);
+        QCOMPARE(plots->graph("val top-1")->data()->size(), 2);
+        QVERIFY(w.statusText().contains("Finished"));
+        QCOMPARE(mwb::io::listRuns(runs_.toStdString()).size(), runsBefore + 1);  // rank 0 alone writes
+        QVERIFY(processes->isEnabled());
+    }
+
+    void pauseAndStopReachEveryProcess() {
+        MainWindow w(false);
+        w.setQuietErrors(true);
+        w.setWorkerProgram(MWB_CLI_EXE);
+        w.setProcessCount(2);
+        w.setConfig(tinyConfig(500));
+        QSignalSpy finished(&w, &MainWindow::trainingFinished);
+        w.startTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(w.plotPanel()->pointCount(PlotKind::LearningRate) > 2, 120000);
+        w.togglePause();
+        QTest::qWait(600);  // steps in flight may still land
+        const int held = w.plotPanel()->pointCount(PlotKind::LearningRate);
+        QTest::qWait(800);
+        QCOMPARE(w.plotPanel()->pointCount(PlotKind::LearningRate), held);
+        w.togglePause();
+        QTRY_VERIFY_WITH_TIMEOUT(w.plotPanel()->pointCount(PlotKind::LearningRate) > held, 10000);
+        w.stopTraining();
+        QVERIFY(finished.wait(10000) || !finished.isEmpty());
+        QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));  // every rank stopped cleanly
+        QCOMPARE(finished.last()[1].toBool(), true);
+        QVERIFY(QFile::exists(finished.last()[0].toString() + "/checkpoints/last.pt"));
+        QVERIFY(w.statusText().startsWith("Stopped"));
+    }
+
+    void aKilledWorkerIsAnErrorInTheWindowNamingItsRank() {
+        MainWindow w(false);
+        w.setQuietErrors(true);
+        w.setWorkerProgram(MWB_CLI_EXE);
+        w.setProcessCount(2);
+        w.setConfig(tinyConfig(500));
+        QSignalSpy finished(&w, &MainWindow::trainingFinished);
+        w.startTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(w.plotPanel()->pointCount(PlotKind::LearningRate) > 0, 120000);
+        // The launcher is this test's child; its children are the ranks.
+        std::map<int, pid_t> ranks;
+        for (pid_t child : mwb::test::childProcesses(::getpid())) {
+            const auto found = mwb::test::workersByRank(child);
+            if (!found.empty()) ranks = found;
+        }
+        QCOMPARE(int(ranks.size()), 2);
+        QCOMPARE(::kill(ranks.at(1), SIGKILL), 0);
+        QVERIFY(finished.wait(30000) || !finished.isEmpty());
+        QVERIFY(!w.isTraining());
+        QVERIFY2(w.lastError().contains("rank 1 was killed by signal 9"), qPrintable(w.lastError()));
+        QVERIFY2(w.statusText().startsWith("Failed"), qPrintable(w.statusText()));
+        for (const auto& [rank, pid] : ranks) QVERIFY2(mwb::test::processGone(pid), qPrintable(QString::number(rank)));
     }
 
     void screenshotWritesAPng() {

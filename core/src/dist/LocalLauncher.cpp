@@ -110,10 +110,12 @@ LaunchResult launchLocalWorkers(int nproc, const std::string& program,
     if (access(program.c_str(), X_OK) != 0) throw Error("cannot execute '" + program + "'");
     const int port = findFreePort();
 
-    struct sigaction forward {}, oldInt{}, oldTerm{};
+    struct sigaction forward {}, oldInt{}, oldTerm{}, oldUsr1{}, oldUsr2{};
     forward.sa_handler = rememberSignal;
     sigaction(SIGINT, &forward, &oldInt);
     sigaction(SIGTERM, &forward, &oldTerm);
+    sigaction(SIGUSR1, &forward, &oldUsr1);
+    sigaction(SIGUSR2, &forward, &oldUsr2);
     forwardedSignal = 0;
 
     std::vector<pid_t> pids(static_cast<size_t>(nproc), -1);
@@ -176,6 +178,8 @@ LaunchResult launchLocalWorkers(int nproc, const std::string& program,
     }
     sigaction(SIGINT, &oldInt, nullptr);
     sigaction(SIGTERM, &oldTerm, nullptr);
+    sigaction(SIGUSR1, &oldUsr1, nullptr);
+    sigaction(SIGUSR2, &oldUsr2, nullptr);
     return blame(failures);
 }
 

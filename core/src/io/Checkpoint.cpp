@@ -49,6 +49,7 @@ nlohmann::ordered_json metaJson(const TrainingState& s) {
     j["epoch"] = s.epoch;
     j["step_in_epoch"] = s.stepInEpoch;
     j["global_step"] = s.globalStep;
+    j["world_size"] = s.worldSize;
     j["scaler"] = {{"scale", s.lossScale}, {"clean_steps", s.scalerCleanSteps}};
     j["best_top1"] = s.bestTop1;
     j["best_epoch"] = s.bestEpoch;
@@ -68,6 +69,9 @@ TrainingState stateFromJson(const std::string& text, const std::string& where) {
         s.epoch = j.at("epoch").get<int64_t>();
         s.stepInEpoch = j.at("step_in_epoch").get<int64_t>();
         s.globalStep = j.at("global_step").get<int64_t>();
+        s.worldSize = j.value("world_size", int64_t{1});  // absent: saved by one process
+        if (s.worldSize < 1) throw Error(where + ": the checkpoint's world_size is " +
+                                         std::to_string(s.worldSize) + "; the file is damaged");
         s.lossScale = j.at("scaler").at("scale").get<double>();
         s.scalerCleanSteps = j.at("scaler").at("clean_steps").get<int64_t>();
         s.bestTop1 = j.at("best_top1").get<double>();

@@ -10,6 +10,7 @@
 #include "mwb/data/DataLoader.h"
 #include "mwb/data/DatasetFactory.h"
 #include "mwb/dist/Communicator.h"
+#include "mwb/dist/DistEnv.h"
 #include "mwb/io/Checkpoint.h"
 #include "mwb/model/ModelFactory.h"
 #include "mwb/sys/Device.h"
@@ -24,6 +25,34 @@ std::vector<int64_t> flatten(const std::vector<std::vector<int64_t>>& rows) {
     std::vector<int64_t> flat;
     for (const auto& row : rows) flat.insert(flat.end(), row.begin(), row.end());
     return flat;
+}
+
+// Data parallel: every rank saw a strided shard in row order and kept its first misclassified
+// rows. The first kMaxMisclassified rows of the whole split are among the union of those, so
+// sorting the union by row gives the list one process would have made.
+void gatherMisclassified(dist::Communicator& comm, torch::Device device, EvalReport& report) {
+    const auto n = static_cast<int64_t>(kMaxMisclassified);
+    // Rows are stored + 1 so that 0 marks an empty slot in the sum.
+    auto slots = torch::zeros({comm.worldSize(), n, 2}, torch::kLong);
+    for (size_t i = 0; i < report.misclassified.size(); ++i) {
+        slots[comm.rank()][static_cast<int64_t>(i)][0] = report.misclassified[i] + 1;
+        slots[comm.rank()][static_cast<int64_t>(i)][1] = report.misclassifiedPredictions[i];
+    }
+    std::vector<torch::Tensor> all{slots.to(device)};
+    comm.allReduceSum(all);
+    std::vector<std::pair<int64_t, int64_t>> merged;
+    const auto flat = all[0].cpu().view({-1, 2}).contiguous();
+    const auto* v = flat.data_ptr<int64_t>();
+    for (int64_t i = 0; i < flat.size(0); ++i)
+        if (v[2 * i] > 0) merged.emplace_back(v[2 * i] - 1, v[2 * i + 1]);
+    std::sort(merged.begin(), merged.end());
+    if (merged.size() > kMaxMisclassified) merged.resize(kMaxMisclassified);
+    report.misclassified.clear();
+    report.misclassifiedPredictions.clear();
+    for (const auto& [row, predicted] : merged) {
+        report.misclassified.push_back(row);
+        report.misclassifiedPredictions.push_back(predicted);
+    }
 }
 
 }  // namespace
@@ -91,11 +120,13 @@ EvalReport evaluate(const std::function<torch::Tensor(const torch::Tensor&)>& fo
     }
     if (setup.comm && setup.comm->worldSize() > 1) {
         // Sums, not means, cross the wire, so the result equals one process's exactly.
+        // On the evaluation device: NCCL reduces CUDA tensors only.
         std::vector<torch::Tensor> sums{
-            torch::tensor({lossSum}, torch::kDouble),
-            torch::tensor({top1, top5, report.images}, torch::kLong),
-            torch::tensor(flatten(report.confusion), torch::kLong)};
+            torch::tensor({lossSum}, torch::kDouble).to(setup.device),
+            torch::tensor({top1, top5, report.images}, torch::kLong).to(setup.device),
+            torch::tensor(flatten(report.confusion), torch::kLong).to(setup.device)};
         setup.comm->allReduceSum(sums);
+        for (auto& t : sums) t = t.cpu();
         lossSum = sums[0].item<double>();
         top1 = sums[1][0].item<int64_t>();
         top5 = sums[1][1].item<int64_t>();
@@ -103,6 +134,7 @@ EvalReport evaluate(const std::function<torch::Tensor(const torch::Tensor&)>& fo
         const auto* counts = sums[2].data_ptr<int64_t>();
         for (int64_t t = 0; t < classes; ++t)
             for (int64_t p = 0; p < classes; ++p) report.confusion[t][p] = counts[t * classes + p];
+        gatherMisclassified(*setup.comm, setup.device, report);
     }
     if (report.images > 0) {
         report.loss = lossSum / static_cast<double>(report.images);
@@ -130,7 +162,11 @@ EvalReport evaluateCheckpoint(const std::string& checkpointPath, const EvalOptio
     if (options.ttaViews < 1) throw Error("--tta must be at least 1");
     if (options.batchSize < 1) throw Error("the evaluation batch size must be at least 1");
 
-    const torch::Device device = sys::resolveDevice(config.run.device);
+    // Launched as several processes (mambawb eval --nproc, torchrun, srun), each rank
+    // evaluates a shard and the sums are reduced, as in training.
+    const dist::DistEnv env = dist::distEnvFromEnvironment();
+    torch::Device device = sys::resolveDevice(config.run.device);
+    if (device.is_cuda() && env.isDistributed()) device = torch::Device(torch::kCUDA, env.localRank);
     if (listener) listener->onLog("loading " + config.data.dataset);
     const data::DataSplits splits = data::loadDataset(config);
 
@@ -148,6 +184,10 @@ EvalReport evaluateCheckpoint(const std::string& checkpointPath, const EvalOptio
     lo.prefetch = config.loader.prefetch;
     lo.seed = static_cast<uint64_t>(config.run.seed);
     lo.pinMemory = config.loader.pinMemory && device.is_cuda();
+    lo.rank = env.rank;
+    lo.worldSize = env.worldSize;
+    lo.padShards = false;  // every test image counted exactly once
+    const auto comm = dist::makeCommunicator(env, device, dist::kCollectiveTimeout);
     data::DataLoader loader(splits.test, augment::makeEvalTransform(config, splits), lo);
 
     EvalSetup setup;
@@ -158,6 +198,7 @@ EvalReport evaluateCheckpoint(const std::string& checkpointPath, const EvalOptio
     setup.ttaViews = options.ttaViews;
     setup.weights = options.ema ? "ema" : "raw";
     setup.classNames = splits.test.classNames;
+    setup.comm = comm.get();
     EvalReport report = evaluate([&](const torch::Tensor& x) { return model->forward(x); },
                                  loader, setup, listener, control);
     if (listener) listener->onEval(report);

@@ -53,9 +53,6 @@ uint64_t stepSeed(int64_t seed, int64_t step, uint64_t purpose) {
     return z ^ (z >> 31);
 }
 
-// A collective that takes longer than this means a rank is gone or stuck: fail, don't hang.
-constexpr std::chrono::seconds kCollectiveTimeout{300};
-
 constexpr uint64_t kMixPurpose = 1;
 constexpr uint64_t kTorchPurpose = 2;
 
@@ -112,7 +109,7 @@ struct Trainer::Impl {
         torch::manual_seed(static_cast<uint64_t>(config.run.seed));
         model = model::makeModel(config);
         model->to(device);
-        comm = dist::makeCommunicator(distEnv, device, kCollectiveTimeout);
+        comm = dist::makeCommunicator(distEnv, device, dist::kCollectiveTimeout);
         if (distEnv.isDistributed()) {
             // Every rank starts from rank 0's weights and averages its gradients with the others'.
             auto tensors = model->parameters();
@@ -195,6 +192,7 @@ struct Trainer::Impl {
     void startNewRun() {
         state = io::TrainingState{};
         state.config = config;
+        state.worldSize = distEnv.worldSize;
         if (!distEnv.isMain()) return;
         dir = io::RunDirectory::create(config.run.outDir, config.run.name);
         saveConfig(config, dir->configPath());
@@ -217,6 +215,7 @@ struct Trainer::Impl {
         io::restoreOptimizer(checkpoint.optimizer, optimizer->adamw(), path, device);
         scaler.setState(checkpoint.state.lossScale, checkpoint.state.scalerCleanSteps);
         state = checkpoint.state;
+        adaptToWorldSize(checkpoint.state.worldSize);
         if (checkpoint.rng.defined()) {
             auto generator = at::detail::getDefaultCPUGenerator();
             generator.set_state(checkpoint.rng);
@@ -226,10 +225,38 @@ struct Trainer::Impl {
                        ", step " + std::to_string(state.globalStep));
     }
 
+    /// Resuming with the checkpoint's process count or another one. An epoch's order is one
+    /// global permutation of (seed, epoch) and its first stepInEpoch x worldSize x batch
+    /// images were trained, whatever the process count: the new ranks restart at that
+    /// position. A position that is not a whole number of the new global batches rounds down
+    /// (up to one global batch is trained twice, none skipped). The epoch's running sums are
+    /// rank 0's to carry; the other ranks start theirs at 0.
+    void adaptToWorldSize(int64_t savedWorldSize) {
+        if (savedWorldSize != distEnv.worldSize && state.stepInEpoch > 0) {
+            const int64_t position = state.stepInEpoch * config.data.batchSize * savedWorldSize;
+            const int64_t globalBatch = config.data.batchSize * distEnv.worldSize;
+            const int64_t resumedAt =
+                std::min(position / globalBatch, trainLoader->batchesPerEpoch());
+            listener.onLog("saved by " + std::to_string(savedWorldSize) + " process(es), resumed by " +
+                           std::to_string(distEnv.worldSize) + ": epoch " +
+                           std::to_string(state.epoch + 1) + " continues at image " +
+                           std::to_string(resumedAt * globalBatch) + " of its order (saved at " +
+                           std::to_string(position) + ")");
+            state.stepInEpoch = resumedAt;
+        }
+        state.worldSize = distEnv.worldSize;
+        if (!distEnv.isMain()) {
+            state.epochLossSum = 0.0;
+            state.epochCorrect = 0;
+            state.epochImages = 0;
+        }
+    }
+
     io::Checkpoint snapshot() {
         io::Checkpoint c;
         c.state = state;
         c.state.config = config;
+        c.state.worldSize = distEnv.worldSize;
         c.state.lossScale = scaler.currentScale();
         c.state.scalerCleanSteps = scaler.cleanSteps();
         if (metrics) c.state.history = metrics->history();
@@ -245,6 +272,54 @@ struct Trainer::Impl {
         io::writeCheckpoint(dir->lastCheckpointPath(), c);
         listener.onLog("saved " + dir->lastCheckpointPath() + " (step " +
                        std::to_string(c.state.globalStep) + ")");
+    }
+
+    /// A checkpoint inside an epoch. Data parallel: a collective (every rank calls it at the
+    /// same step) that first moves the epoch's sums of every rank into rank 0's.
+    void saveMidEpoch() {
+        if (distEnv.isDistributed()) {
+            reduceEpochSums();
+            if (!distEnv.isMain()) {
+                state.epochLossSum = 0.0;
+                state.epochCorrect = 0;
+                state.epochImages = 0;
+            }
+        }
+        if (dir) saveLast(snapshot());
+    }
+
+    /// Whether to stop before the next step; waits first while paused. Data parallel: the
+    /// ranks agree through one small all-reduce per step, so a stop or a pause seen by any rank
+    /// (the launcher forwards signals to all of them; a front end may tell only one) takes
+    /// effect on every rank at the same step, and while paused the ranks poll together instead
+    /// of one of them timing out in a collective. `pausedSeconds` gets the time spent paused.
+    bool shouldStop(double& pausedSeconds) {
+        if (!distEnv.isDistributed()) {
+            pausedSeconds = waitWhilePaused();
+            return control.stop.load();
+        }
+        pausedSeconds = 0.0;
+        const auto start = Clock::now();
+        bool paused = false, stop = false;
+        for (;;) {
+            std::vector<torch::Tensor> flags{
+                torch::tensor({static_cast<int64_t>(control.stop.load()),
+                               static_cast<int64_t>(control.pause.load())},
+                              torch::kLong)
+                    .to(device)};
+            comm->allReduceSum(flags);
+            const auto f = flags[0].cpu();
+            stop = f[0].item<int64_t>() > 0;
+            if (stop || f[1].item<int64_t>() == 0) break;
+            if (!paused) listener.onLog("paused");
+            paused = true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        if (paused) {
+            listener.onLog("resumed");
+            pausedSeconds = secondsSince(start);
+        }
+        return stop;
     }
 
     /// Waits while paused; returns the seconds spent waiting.
@@ -264,7 +339,9 @@ struct Trainer::Impl {
         double gradNorm;
     };
 
-    StepResult trainStep(const data::Batch& batch) {
+    /// One optimizer step at `schedulePosition` (steps into the run at the current process
+    /// count, which sets the learning rate).
+    StepResult trainStep(const data::Batch& batch, int64_t schedulePosition) {
         const int64_t step = state.globalStep;
         torch::Tensor images = batch.images;
         torch::Tensor targets;
@@ -280,7 +357,7 @@ struct Trainer::Impl {
         // Drop path draws from torch's generator: seed it per step.
         torch::manual_seed(stepSeed(config.run.seed, step, kTorchPurpose));
 
-        optimizer->setLearningRate(schedule->lrAt(step));
+        optimizer->setLearningRate(schedule->lrAt(schedulePosition));
         optimizer->zeroGrad();
         torch::Tensor logits;
         {
@@ -346,9 +423,12 @@ struct Trainer::Impl {
     /// Data parallel: the epoch's training sums of every rank, so rank 0 reports them all.
     void reduceEpochSums() {
         if (!distEnv.isDistributed()) return;
-        std::vector<torch::Tensor> sums{torch::tensor({state.epochLossSum}, torch::kDouble),
-                                        torch::tensor({state.epochCorrect, state.epochImages}, torch::kLong)};
+        // On the training device: NCCL reduces CUDA tensors only.
+        std::vector<torch::Tensor> sums{
+            torch::tensor({state.epochLossSum}, torch::kDouble).to(device),
+            torch::tensor({state.epochCorrect, state.epochImages}, torch::kLong).to(device)};
         comm->allReduceSum(sums);
+        for (auto& t : sums) t = t.cpu();
         state.epochLossSum = sums[0].item<double>();
         state.epochCorrect = sums[1][0].item<int64_t>();
         state.epochImages = sums[1][1].item<int64_t>();
@@ -410,14 +490,15 @@ struct Trainer::Impl {
             int64_t windowImages = 0, windowSteps = 0;
             trainLoader->start(state.epoch, state.stepInEpoch);
             for (;;) {
-                const double paused = waitWhilePaused();
+                double paused = 0.0;
+                const bool stop = shouldStop(paused);
                 epochStart += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(paused));
                 windowStart += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(paused));
-                if (control.stop.load()) {
+                if (stop) {
                     state.epochSeconds = epochSecondsBefore + secondsSince(epochStart);
                     trainLoader->stop();
+                    saveMidEpoch();
                     if (dir) {
-                        saveLast(snapshot());
                         listener.onLog("stopped at step " + std::to_string(state.globalStep) +
                                        "; continue with --resume " + dir->root());
                     }
@@ -425,8 +506,11 @@ struct Trainer::Impl {
                 }
                 auto batch = trainLoader->next();
                 if (!batch) break;
-                const double lr = schedule->lrAt(state.globalStep);
-                const auto result = trainStep(*batch);
+                // The schedule follows the fraction of the run done, in steps of the current
+                // process count: equal to the global step unless a resume changed the count.
+                const int64_t position = state.epoch * stepsPerEpoch + state.stepInEpoch;
+                const double lr = schedule->lrAt(position);
+                const auto result = trainStep(*batch, position);
                 windowImages += batch->labels.size(0);
                 ++windowSteps;
                 const bool endOfEpoch = state.stepInEpoch == stepsPerEpoch;
@@ -444,7 +528,7 @@ struct Trainer::Impl {
                     // Ranks step in lockstep: the run's throughput is world size x this rank's.
                     s.imagesPerSecond =
                         static_cast<double>(windowImages * distEnv.worldSize) / window;
-                    s.etaSeconds = static_cast<double>(totalSteps - state.globalStep) * window /
+                    s.etaSeconds = static_cast<double>(totalSteps - position - 1) * window /
                                    static_cast<double>(windowSteps);
                     s.lossScale = scaler.currentScale();
                     if (metrics) metrics->append(s);
@@ -455,7 +539,7 @@ struct Trainer::Impl {
                 if (config.run.checkpointEverySteps > 0 && !endOfEpoch &&
                     state.globalStep % config.run.checkpointEverySteps == 0) {
                     state.epochSeconds = epochSecondsBefore + secondsSince(epochStart);
-                    if (dir) saveLast(snapshot());
+                    saveMidEpoch();
                 }
             }
             state.epochSeconds = epochSecondsBefore + secondsSince(epochStart);

@@ -30,6 +30,11 @@ public:
     virtual void barrier() = 0;
 };
 
+/// How long a collective may take before the run counts a rank as gone or stuck (then it
+/// fails instead of hanging). Generous: evaluation of a large test split between two steps
+/// keeps the other ranks waiting in the next collective.
+constexpr std::chrono::seconds kCollectiveTimeout{300};
+
 /// Whether this build has LibTorch's c10d with a backend (Gloo, and NCCL in CUDA builds).
 bool distributedSupport();
 

@@ -27,7 +27,7 @@ struct LaunchResult {
 /// RANK, LOCAL_RANK, WORLD_SIZE, MASTER_ADDR=127.0.0.1 and MASTER_PORT (a free port) set.
 /// Waits for all of them. When one fails, the others get SIGTERM and, after `graceSeconds`,
 /// SIGKILL, so no process outlives the run; each worker also dies if this process dies.
-/// SIGINT/SIGTERM received here are forwarded to the workers.
+/// SIGINT, SIGTERM, SIGUSR1 and SIGUSR2 received here are forwarded to the workers.
 LaunchResult launchLocalWorkers(int nproc, const std::string& program,
                                 const std::vector<std::string>& args, int graceSeconds = 10);
 

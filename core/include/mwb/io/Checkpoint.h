@@ -28,6 +28,8 @@ struct TrainingState {
     int64_t epoch = 0;             // epoch in progress (0-based); == epochs when finished
     int64_t stepInEpoch = 0;       // batches of `epoch` already trained (0 at an epoch start)
     int64_t globalStep = 0;        // optimizer steps taken so far
+    int64_t worldSize = 1;         // processes of the run when saved (stepInEpoch counts their
+                                   // global batches of worldSize x data.batch_size images)
     double lossScale = 1.0;        // AmpScaler state
     int64_t scalerCleanSteps = 0;
     double bestTop1 = -1.0;        // best top-1 by run.best_metric so far (-1: none yet)

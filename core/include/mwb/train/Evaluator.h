@@ -49,7 +49,9 @@ EvalReport evaluate(const std::function<torch::Tensor(const torch::Tensor&)>& fo
                     TrainListener* listener = nullptr, const RunControl* control = nullptr);
 
 /// Loads a checkpoint, its model (raw or EMA weights) and the test split of its data set, and
-/// evaluates it. Throws mwb::Error for a bad checkpoint or missing data.
+/// evaluates it. Started by a launcher (torchrun's or Slurm's variables, `mambawb eval
+/// --nproc`), each rank evaluates an unpadded shard and every rank returns the whole split's
+/// report, equal to one process's. Throws mwb::Error for a bad checkpoint or missing data.
 EvalReport evaluateCheckpoint(const std::string& checkpointPath, const EvalOptions& options,
                               TrainListener* listener = nullptr, const RunControl* control = nullptr);
 

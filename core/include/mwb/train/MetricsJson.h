@@ -1,0 +1,21 @@
+#pragma once
+// The report structs (Metrics.h) <-> JSON, for `mambawb eval --json` and the event stream
+// that lets a front end follow a run in another process.
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "mwb/train/Metrics.h"
+
+namespace mwb::train {
+
+/// Every field as snake_case keys; per_class_accuracy is an object keyed by class name.
+nlohmann::ordered_json toJson(const EvalReport& report);
+nlohmann::ordered_json toJson(const StepMetrics& step);
+nlohmann::ordered_json toJson(const EpochMetrics& epoch);
+
+/// The inverses of toJson. Throw mwb::Error naming the missing or mistyped key.
+EvalReport evalReportFromJson(const nlohmann::ordered_json& json);
+StepMetrics stepMetricsFromJson(const nlohmann::ordered_json& json);
+EpochMetrics epochMetricsFromJson(const nlohmann::ordered_json& json);
+
+}  // namespace mwb::train

@@ -1,0 +1,69 @@
+#include "mwb/train/EventStream.h"
+
+#include <nlohmann/json.hpp>
+
+#include "mwb/Error.h"
+#include "mwb/train/MetricsJson.h"
+
+namespace mwb::train {
+namespace {
+
+nlohmann::ordered_json tagged(const char* event, nlohmann::ordered_json fields) {
+    nlohmann::ordered_json j;
+    j["event"] = event;
+    for (auto& [key, value] : fields.items()) j[key] = std::move(value);
+    return j;
+}
+
+}  // namespace
+
+void EventWriter::write(const std::string& line) {
+    std::lock_guard lock(mutex_);
+    out_ << line << '\n';
+    out_.flush();
+}
+
+void EventWriter::onRunDirectory(const std::string& dir) {
+    write(tagged("run", {{"dir", dir}}).dump());
+}
+
+void EventWriter::onStep(const StepMetrics& s) { write(tagged("step", toJson(s)).dump()); }
+
+void EventWriter::onEpoch(const EpochMetrics& e) { write(tagged("epoch", toJson(e)).dump()); }
+
+void EventWriter::onEval(const EvalReport& r) { write(tagged("eval", toJson(r)).dump()); }
+
+void EventWriter::onLog(const std::string& line) { write(tagged("log", {{"line", line}}).dump()); }
+
+void EventWriter::onEvalProgress(int64_t done, int64_t total) {
+    write(tagged("eval_progress", {{"done", done}, {"total", total}}).dump());
+}
+
+bool replayEvent(const std::string& line, TrainListener& listener, std::string& runDir) {
+    if (line.empty() || line.front() != '{') return false;
+    const auto j = nlohmann::ordered_json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object() || !j.contains("event") || !j["event"].is_string()) return false;
+    const auto event = j["event"].get<std::string>();
+    try {
+        if (event == "run") {
+            runDir = j.at("dir").get<std::string>();
+        } else if (event == "step") {
+            listener.onStep(stepMetricsFromJson(j));
+        } else if (event == "epoch") {
+            listener.onEpoch(epochMetricsFromJson(j));
+        } else if (event == "eval") {
+            listener.onEval(evalReportFromJson(j));
+        } else if (event == "log") {
+            listener.onLog(j.at("line").get<std::string>());
+        } else if (event == "eval_progress") {
+            listener.onEvalProgress(j.at("done").get<int64_t>(), j.at("total").get<int64_t>());
+        } else {
+            return false;  // an event of a newer version: not ours to interpret
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw Error("malformed '" + event + "' event in the event stream: " + e.what());
+    }
+    return true;
+}
+
+}  // namespace mwb::train

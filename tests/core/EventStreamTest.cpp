@@ -1,0 +1,133 @@
+// The event stream: what EventWriter writes, replayEvent hands back field for field.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "mwb/Error.h"
+#include "mwb/train/EventStream.h"
+
+using namespace mwb::train;
+
+namespace {
+
+struct Recorder : TrainListener {
+    std::vector<StepMetrics> steps;
+    std::vector<EpochMetrics> epochs;
+    std::vector<EvalReport> reports;
+    std::vector<std::string> logs;
+    std::vector<std::pair<int64_t, int64_t>> progress;
+    void onStep(const StepMetrics& s) override { steps.push_back(s); }
+    void onEpoch(const EpochMetrics& e) override { epochs.push_back(e); }
+    void onEval(const EvalReport& r) override { reports.push_back(r); }
+    void onLog(const std::string& line) override { logs.push_back(line); }
+    void onEvalProgress(int64_t done, int64_t total) override { progress.emplace_back(done, total); }
+};
+
+}  // namespace
+
+TEST(EventStream, ReplayGivesBackEveryReport) {
+    std::stringstream stream;
+    EventWriter writer(stream);
+    StepMetrics s;
+    s.step = 7;
+    s.epoch = 1;
+    s.stepInEpoch = 3;
+    s.stepsPerEpoch = 4;
+    s.totalSteps = 40;
+    s.loss = 1.0 / 3.0;
+    s.lr = 1e-3;
+    s.gradNorm = 0.5;
+    s.imagesPerSecond = 812.25;
+    s.etaSeconds = 33;
+    s.lossScale = 65536;
+    EpochMetrics e;
+    e.epoch = 1;
+    e.epochs = 10;
+    e.step = 8;
+    e.trainLoss = 2.25;
+    e.trainAccuracy = 0.125;
+    e.valLoss = 1.5;
+    e.valTop1 = 0.6;
+    e.valTop5 = 0.95;
+    e.emaTop1 = -1;
+    e.seconds = 12.5;
+    e.isBest = true;
+    EvalReport r;
+    r.weights = "ema";
+    r.images = 3;
+    r.loss = 0.7;
+    r.top1 = 2.0 / 3.0;
+    r.top5 = 1;
+    r.ttaViews = 2;
+    r.classNames = {"cat", "dog, big"};
+    r.perClassAccuracy = {1.0, 0.5};
+    r.confusion = {{1, 0}, {1, 1}};
+    r.misclassified = {2};
+    r.misclassifiedPredictions = {0};
+    writer.onRunDirectory("runs/20240101-000000-x");
+    writer.onStep(s);
+    writer.onEpoch(e);
+    writer.onEval(r);
+    writer.onLog("saved \"last.pt\"\nnext line");
+    writer.onEvalProgress(2, 5);
+
+    Recorder got;
+    std::string runDir, line;
+    int lines = 0;
+    while (std::getline(stream, line)) {
+        EXPECT_TRUE(replayEvent(line, got, runDir)) << line;
+        ++lines;
+    }
+    EXPECT_EQ(lines, 6);  // one line per event, even for a log line holding a newline
+    EXPECT_EQ(runDir, "runs/20240101-000000-x");
+    ASSERT_EQ(got.steps.size(), 1u);
+    EXPECT_EQ(got.steps[0].step, 7);
+    EXPECT_EQ(got.steps[0].stepInEpoch, 3);
+    EXPECT_EQ(got.steps[0].totalSteps, 40);
+    EXPECT_EQ(got.steps[0].loss, s.loss);  // doubles survive exactly
+    EXPECT_EQ(got.steps[0].imagesPerSecond, s.imagesPerSecond);
+    EXPECT_EQ(got.steps[0].lossScale, s.lossScale);
+    ASSERT_EQ(got.epochs.size(), 1u);
+    EXPECT_EQ(got.epochs[0].valTop1, e.valTop1);
+    EXPECT_EQ(got.epochs[0].emaTop1, -1);
+    EXPECT_TRUE(got.epochs[0].isBest);
+    ASSERT_EQ(got.reports.size(), 1u);
+    EXPECT_EQ(got.reports[0].weights, "ema");
+    EXPECT_EQ(got.reports[0].classNames, r.classNames);
+    EXPECT_EQ(got.reports[0].perClassAccuracy, r.perClassAccuracy);
+    EXPECT_EQ(got.reports[0].confusion, r.confusion);
+    EXPECT_EQ(got.reports[0].misclassified, r.misclassified);
+    EXPECT_EQ(got.reports[0].top1, r.top1);
+    ASSERT_EQ(got.logs.size(), 1u);
+    EXPECT_EQ(got.logs[0], "saved \"last.pt\"\nnext line");
+    ASSERT_EQ(got.progress.size(), 1u);
+    EXPECT_EQ(got.progress[0], std::make_pair(int64_t{2}, int64_t{5}));
+}
+
+TEST(EventStream, NonFiniteLossReadsBackAsNaN) {
+    std::stringstream stream;
+    EventWriter writer(stream);
+    StepMetrics s;
+    s.loss = std::nan("");
+    writer.onStep(s);
+    Recorder got;
+    std::string runDir;
+    EXPECT_TRUE(replayEvent(stream.str().substr(0, stream.str().size() - 1), got, runDir));
+    ASSERT_EQ(got.steps.size(), 1u);
+    EXPECT_TRUE(std::isnan(got.steps[0].loss));
+}
+
+TEST(EventStream, OtherLinesAreLeftAloneAndBrokenEventsAreErrors) {
+    Recorder got;
+    std::string runDir;
+    EXPECT_FALSE(replayEvent("run directory: runs/x", got, runDir));
+    EXPECT_FALSE(replayEvent("", got, runDir));
+    EXPECT_FALSE(replayEvent("{not json", got, runDir));
+    EXPECT_FALSE(replayEvent(R"({"event":"from-a-newer-version"})", got, runDir));
+    EXPECT_THROW(replayEvent(R"({"event":"step","step":1})", got, runDir), mwb::Error);
+    EXPECT_THROW(replayEvent(R"({"event":"log","line":3})", got, runDir), mwb::Error);
+    EXPECT_TRUE(got.steps.empty());
+    EXPECT_TRUE(runDir.empty());
+}
