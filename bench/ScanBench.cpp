@@ -20,8 +20,11 @@ void runScan(benchmark::State& state, ScanFn scan, bool backward, torch::ScalarT
     const int64_t B = state.range(0), D = state.range(1), L = state.range(2), N = state.range(3);
     torch::manual_seed(0);
     auto t = [&](torch::Tensor x) { return x.to(type).set_requires_grad(backward); };
-    const auto u = t(torch::randn({B, D, L})), delta = t(torch::randn({B, D, L}) * 0.5 - 2.0);
-    const auto z = t(torch::randn({B, D, L}));
+    // u, delta and z with channels adjacent in memory, as the mixer's projections leave them.
+    auto channelsAdjacent = [&](torch::Tensor x) { return t(x).transpose(1, 2); };
+    const auto u = channelsAdjacent(torch::randn({B, L, D}));
+    const auto delta = channelsAdjacent(torch::randn({B, L, D}) * 0.5 - 2.0);
+    const auto z = channelsAdjacent(torch::randn({B, L, D}));
     const auto Bm = t(torch::randn({B, N, L})), Cm = t(torch::randn({B, N, L}));
     const auto A = (-torch::arange(1, N + 1, torch::kFloat).repeat({D, 1})).set_requires_grad(backward);
     const auto Dskip = torch::ones({D}).set_requires_grad(backward);

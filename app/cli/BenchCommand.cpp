@@ -72,7 +72,8 @@ train::ModelConfig resolveModel(const std::string& name) {
     }
 }
 
-/// The scan's arguments at a model's shapes: u, delta, z (B, d_inner, L), B and C (B, N, L).
+/// The scan's arguments at a model's shapes and layout: u, delta, z (B, d_inner, L) with
+/// channels adjacent in memory, as the mixer's projections leave them; B and C (B, N, L).
 struct ScanArgs {
     torch::Tensor u, delta, A, Bm, Cm, D, z, bias;
 };
@@ -81,14 +82,15 @@ ScanArgs scanArgs(const model::VisionMambaOptions& o, int64_t batch, torch::Scal
     const int64_t D = o.expand * o.width, N = o.dState;
     const int64_t side = o.imageSize / o.patchSize, L = side * side;
     auto t = [type](torch::Tensor x) { return x.to(type).set_requires_grad(true); };
+    auto channelsAdjacent = [&](torch::Tensor x) { return t(x).transpose(1, 2); };  // (B, L, D)
     ScanArgs a;
-    a.u = t(torch::randn({batch, D, L}));
-    a.delta = t(torch::randn({batch, D, L}) * 0.5 - 2.0);
+    a.u = channelsAdjacent(torch::randn({batch, L, D}));
+    a.delta = channelsAdjacent(torch::randn({batch, L, D}) * 0.5 - 2.0);
     a.A = -torch::arange(1, N + 1, torch::kFloat).repeat({D, 1}).set_requires_grad(true);
     a.Bm = t(torch::randn({batch, N, L}));
     a.Cm = t(torch::randn({batch, N, L}));
     a.D = torch::ones({D}).set_requires_grad(true);
-    a.z = t(torch::randn({batch, D, L}));
+    a.z = channelsAdjacent(torch::randn({batch, L, D}));
     a.bias = torch::full({D}, -3.0).set_requires_grad(true);
     return a;
 }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <limits>
 #include <sstream>
 #include <vector>
 
@@ -101,6 +102,20 @@ TEST(CausalConv1dSilu, Bfloat16InputsComputeInFloat32) {
         EXPECT_LT(relError(fused[1], reference[1]), 1e-2) << describe(s, true);
         EXPECT_LT(relError(fused[2], reference[2]), 1e-2) << describe(s, true);
     }
+}
+
+TEST(CausalConv1dSilu, Bfloat16OutputIsTheFloat32ResultRoundedAsTorchDoes) {
+    // The kernel computes in fp32 either way, so only the final rounding differs; it must be
+    // c10's round-to-nearest-even, ties and NaN included.
+    torch::manual_seed(4);
+    auto x = torch::randn({2, 48, 9}).to(torch::kBFloat16);
+    x.index_put_({0, 5, 3}, std::numeric_limits<float>::quiet_NaN());
+    const auto w = torch::randn({48, 4}), b = torch::randn({48});
+    const auto low = mwb::ops::causalConv1dSilu(x, w, b);
+    const auto wide = mwb::ops::causalConv1dSilu(x.to(torch::kFloat), w, b).to(torch::kBFloat16);
+    EXPECT_TRUE(torch::equal(low.isnan(), wide.isnan()));
+    EXPECT_GT(low.isnan().sum().item<int64_t>(), 0);
+    EXPECT_TRUE(torch::equal(low.nan_to_num(0), wide.nan_to_num(0)));
 }
 
 TEST(CausalConv1dSilu, ReadsAnyLayoutAndWritesChannelsAdjacent) {

@@ -29,9 +29,7 @@ MWB_INLINE V loadAs(const E* p) {
     if constexpr (!isLanes<V>()) {
         return static_cast<V>(*p);
     } else {
-        V v;
-        for (int64_t w = 0; w < kLanes; ++w) v[w] = static_cast<float>(p[w]);
-        return v;
+        return loadLanes16(p);
     }
 }
 
@@ -40,7 +38,7 @@ MWB_INLINE void storeAs(V v, E* p) {
     if constexpr (!isLanes<V>()) {
         *p = static_cast<E>(v);
     } else {
-        for (int64_t w = 0; w < kLanes; ++w) p[w] = static_cast<E>(v[w]);
+        storeLanes16(v, p);
     }
 }
 

@@ -254,6 +254,10 @@ template <typename In>
 MWB_INLINE void loadLanes(const Strided<const In>& s, int64_t b, int64_t d0, int64_t L,
                           Lanes* out) {
     const In* r = s.row(b, d0);
+    if (s.sd == 1) {  // channels adjacent (the model's layout): one vector load per step
+        for (int64_t t = 0; t < L; ++t) out[t] = loadLanes16(r + t * s.st);
+        return;
+    }
     for (int64_t t = 0; t < L; ++t) {
         for (int64_t w = 0; w < kLanes; ++w) out[t][w] = static_cast<float>(r[t * s.st + w * s.sd]);
     }
@@ -263,6 +267,10 @@ template <typename In>
 MWB_INLINE void storeLanes(const Strided<In>& s, int64_t b, int64_t d0, int64_t L,
                            const Lanes* in) {
     In* r = s.row(b, d0);
+    if (s.sd == 1) {
+        for (int64_t t = 0; t < L; ++t) storeLanes16(in[t], r + t * s.st);
+        return;
+    }
     for (int64_t t = 0; t < L; ++t) {
         for (int64_t w = 0; w < kLanes; ++w) r[t * s.st + w * s.sd] = static_cast<In>(in[t][w]);
     }

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include <c10/util/BFloat16.h>
+
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define MWB_KERNEL_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
@@ -66,6 +68,31 @@ MWB_INLINE V splat(float v) {
 template <>
 MWB_INLINE float splat<float>(float v) {
     return v;
+}
+
+/// 16 consecutive values as Lanes: one vector load (bfloat16: widened by a shift).
+MWB_INLINE Lanes loadLanes16(const float* p) {
+    Lanes v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+MWB_INLINE Lanes loadLanes16(const c10::BFloat16* p) {
+    typedef uint16_t Halves __attribute__((vector_size(kLanes * sizeof(uint16_t))));
+    Halves h;
+    std::memcpy(&h, p, sizeof h);
+    return bitsToFloat(__builtin_convertvector(h, LaneInts) << 16);
+}
+
+/// Stores Lanes as 16 consecutive values; bfloat16 rounds to nearest even, as c10 does
+/// (NaN stays NaN).
+MWB_INLINE void storeLanes16(Lanes v, float* p) { std::memcpy(p, &v, sizeof v); }
+MWB_INLINE void storeLanes16(Lanes v, c10::BFloat16* p) {
+    typedef uint16_t Halves __attribute__((vector_size(kLanes * sizeof(uint16_t))));
+    const LaneInts bits = floatToBits(v);
+    LaneInts rounded = (bits + 0x7fff + ((bits >> 16) & 1)) >> 16;
+    rounded = v != v ? LaneInts{} + 0x7fc0 : rounded;
+    const Halves h = __builtin_convertvector(rounded, Halves);
+    std::memcpy(p, &h, sizeof h);
 }
 
 /// exp(x) without a library call: 2^k * p(r) with k = round(x / ln 2) and Cephes'
