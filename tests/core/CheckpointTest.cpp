@@ -13,6 +13,7 @@
 #include "mwb/io/Checkpoint.h"
 #include "mwb/train/ConfigJson.h"
 #include "mwb/train/Optimizer.h"
+#include "TestFiles.h"
 
 namespace fs = std::filesystem;
 using namespace mwb;
@@ -20,12 +21,7 @@ using mwb::test::TinyNet;
 
 namespace {
 
-std::string tempDir(const std::string& name) {
-    const auto dir = fs::path(MWB_BINARY_DIR) / "test-tmp" / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir.string();
-}
+using mwb::test::tempDir;
 
 train::Optimizer makeTinyOptimizer(TinyNet& net, int64_t depth) {
     train::ParamGroupRules r;

@@ -14,22 +14,14 @@
 #include "mwb/dist/Communicator.h"
 #include "mwb/dist/GradientReducer.h"
 #include "mwb/dist/LocalLauncher.h"
+#include "TestFiles.h"
 
 namespace fs = std::filesystem;
 using namespace mwb::dist;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() /
-               ("mwb_dist_" + std::to_string(::getpid()) + "_" +
-                std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
+using mwb::test::TempDir;
 
 LaunchResult launch(int n, const std::string& mode, const std::string& arg) {
     return launchLocalWorkers(n, MWB_DIST_TEST_WORKER,
@@ -51,10 +43,10 @@ TEST(Distributed, SingleProcessCommunicatorIsIdentity) {
 
 TEST(Distributed, AllReduceAndBroadcastAcrossTwoProcesses) {
     TempDir dir;
-    const auto r = launch(2, "collectives", dir.path.string());
+    const auto r = launch(2, "collectives", dir.path().string());
     ASSERT_EQ(r.exitCode, 0) << r.reason;
     for (int rank = 0; rank < 2; ++rank) {
-        std::ifstream in(dir.path / ("rank" + std::to_string(rank) + ".txt"));
+        std::ifstream in(dir.path() / ("rank" + std::to_string(rank) + ".txt"));
         float sum = 0, bcast = 0;
         double bcastDouble = -1;
         int world = 0;
@@ -68,15 +60,15 @@ TEST(Distributed, AllReduceAndBroadcastAcrossTwoProcesses) {
 
 TEST(Distributed, ReducerAveragesGradientsLikeOneProcessOnTheWholeBatch) {
     TempDir dir;
-    const auto r = launch(2, "reducer", dir.path.string());
+    const auto r = launch(2, "reducer", dir.path().string());
     ASSERT_EQ(r.exitCode, 0) << r.reason;
 
     std::vector<torch::Tensor> params0, grads0, grads1;
-    torch::load(params0, (dir.path / "params0.pt").string());
-    torch::load(grads0, (dir.path / "grads0.pt").string());
-    torch::load(grads1, (dir.path / "grads1.pt").string());
+    torch::load(params0, (dir.path() / "params0.pt").string());
+    torch::load(grads0, (dir.path() / "grads0.pt").string());
+    torch::load(grads1, (dir.path() / "grads1.pt").string());
     int buckets = 0;
-    std::ifstream(dir.path / "buckets.txt") >> buckets;
+    std::ifstream(dir.path() / "buckets.txt") >> buckets;
     EXPECT_GT(buckets, 2) << "the small bucket size must split the gradients";
 
     // The reference: rank 0's (broadcast) weights, one process, the whole batch at once.

@@ -5,18 +5,14 @@
 
 #include "mwb/Error.h"
 #include "mwb/io/MetricsLog.h"
+#include "TestFiles.h"
 
 namespace fs = std::filesystem;
 using namespace mwb;
 
 namespace {
 
-std::string tempDir(const std::string& name) {
-    const auto dir = fs::path(MWB_BINARY_DIR) / "test-tmp" / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir.string();
-}
+using mwb::test::tempDir;
 
 train::StepMetrics step(int64_t n, double loss) {
     train::StepMetrics s;

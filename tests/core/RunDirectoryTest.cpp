@@ -7,18 +7,14 @@
 #include "mwb/io/RunDirectory.h"
 #include "mwb/io/RunIndex.h"
 #include "mwb/train/ConfigJson.h"
+#include "TestFiles.h"
 
 namespace fs = std::filesystem;
 using namespace mwb;
 
 namespace {
 
-std::string tempDir(const std::string& name) {
-    const auto dir = fs::path(MWB_BINARY_DIR) / "test-tmp" / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir.string();
-}
+using mwb::test::tempDir;
 
 }  // namespace
 

@@ -8,18 +8,14 @@
 #include "mwb/Error.h"
 #include "mwb/io/SafetensorsExport.h"
 #include "mwb/train/ConfigJson.h"
+#include "TestFiles.h"
 
 namespace fs = std::filesystem;
 using namespace mwb;
 
 namespace {
 
-std::string tempDir(const std::string& name) {
-    const auto dir = fs::path(MWB_BINARY_DIR) / "test-tmp" / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir.string();
-}
+using mwb::test::tempDir;
 
 struct Parsed {
     nlohmann::json header;

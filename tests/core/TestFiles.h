@@ -48,6 +48,15 @@ private:
     std::filesystem::path path_;
 };
 
+/// A fresh, empty folder build/test-tmp/<name>. Unlike TempDir it stays after the test, so
+/// a failed run's files (checkpoints, metrics) can be inspected.
+inline std::string tempDir(const std::string& name) {
+    const auto dir = std::filesystem::path(MWB_BINARY_DIR) / "test-tmp" / name;
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir.string();
+}
+
 inline void writeBytes(const std::string& path, const std::vector<uint8_t>& bytes) {
     std::filesystem::create_directories(std::filesystem::path(path).parent_path());
     std::ofstream out(path, std::ios::binary);

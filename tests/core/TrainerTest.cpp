@@ -17,18 +17,14 @@
 #include "mwb/train/Evaluator.h"
 #include "mwb/train/Presets.h"
 #include "mwb/train/Trainer.h"
+#include "TestFiles.h"
 
 namespace fs = std::filesystem;
 using namespace mwb;
 
 namespace {
 
-std::string tempDir(const std::string& name) {
-    const auto dir = fs::path(MWB_BINARY_DIR) / "test-tmp" / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir.string();
-}
+using mwb::test::tempDir;
 
 // A tiny run on real Fashion-MNIST images with every random recipe item on: mixup/cutmix,
 // drop path, AutoAugment, random erasing, EMA, worker threads.
