@@ -2,19 +2,12 @@
 
 #include <limits>
 
+#include "TestTensors.h"
 #include "mwb/train/AmpScaler.h"
 
 using namespace mwb::train;
 
-namespace {
-
-torch::Tensor paramWithGrad(torch::Tensor grad) {
-    auto p = torch::zeros_like(grad).requires_grad_(true);
-    p.mutable_grad() = grad;
-    return p;
-}
-
-}  // namespace
+using mwb::test::paramWithGrad;
 
 TEST(AmpScaler, ScalesLossAndUnscalesGradients) {
     AmpScaler scaler(AmpScalerOptions{true, 1024.0, 2.0, 0.5, 2000});

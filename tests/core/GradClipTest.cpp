@@ -2,19 +2,12 @@
 
 #include <cmath>
 
+#include "TestTensors.h"
 #include "mwb/train/GradClip.h"
 
 using namespace mwb::train;
 
-namespace {
-
-torch::Tensor paramWithGrad(torch::Tensor grad) {
-    auto p = torch::zeros_like(grad).requires_grad_(true);
-    p.mutable_grad() = grad;
-    return p;
-}
-
-}  // namespace
+using mwb::test::paramWithGrad;
 
 TEST(GradClip, GlobalNormOverAllParameters) {
     auto a = paramWithGrad(torch::tensor({3.0f}));
