@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -20,6 +21,7 @@
 #include "mwb/data/DataPaths.h"
 #include "mwb/data/PipelineBench.h"
 #include "mwb/sys/GemmProbe.h"
+#include "mwb/sys/OpProfile.h"
 #include "mwb/sys/Threads.h"
 #include "mwb/train/Autocast.h"
 #include "mwb/train/Presets.h"
@@ -35,6 +37,7 @@ struct BenchOptions {
     bool data = false;         // measure the input pipeline instead of the model
     std::string dataDir;       // where to look for CIFAR-10 (--data)
     int64_t images = 20000;    // images per pipeline measurement (--data)
+    std::string profile;       // Chrome trace of one train step goes here (empty: none)
 };
 
 using Clock = std::chrono::steady_clock;
@@ -106,16 +109,30 @@ double scanSeconds(const ScanArgs& a, int reps, Scan scan, bool warmUp = true) {
         warmUp);
 }
 
-/// Seconds per train step (forward, cross-entropy, backward, AdamW step).
-double stepSeconds(const model::VisionMambaOptions& o, int64_t batch, int64_t steps, bool bf16) {
+/// o, after seeding torch's generator: every rig starts from the same weights.
+const model::VisionMambaOptions& seeded(const model::VisionMambaOptions& o) {
     torch::manual_seed(0);
-    model::VisionMamba net(o);
-    net->train();
-    torch::optim::AdamW optimizer(net->parameters(),
-                                  torch::optim::AdamWOptions(1e-3).weight_decay(0.05));
-    const auto images = torch::randn({batch, o.inChannels, o.imageSize, o.imageSize});
-    const auto labels = torch::randint(0, o.numClasses, {batch}, torch::kLong);
-    return medianSeconds(static_cast<int>(steps), [&] {
+    return o;
+}
+
+/// A model, its optimizer and one fixed batch: what a timed train step needs.
+struct StepRig {
+    model::VisionMamba net;
+    torch::optim::AdamW optimizer;
+    torch::Tensor images, labels;
+    bool bf16;
+
+    StepRig(const model::VisionMambaOptions& o, int64_t batch, bool bf16Autocast)
+        : net(seeded(o)),
+          optimizer(net->parameters(), torch::optim::AdamWOptions(1e-3).weight_decay(0.05)),
+          images(torch::randn({batch, o.inChannels, o.imageSize, o.imageSize})),
+          labels(torch::randint(0, o.numClasses, {batch}, torch::kLong)),
+          bf16(bf16Autocast) {
+        net->train();
+    }
+
+    /// One train step: forward, cross-entropy, backward, AdamW step.
+    void step() {
         optimizer.zero_grad();
         torch::Tensor loss;
         {
@@ -124,12 +141,40 @@ double stepSeconds(const model::VisionMambaOptions& o, int64_t batch, int64_t st
         }
         loss.backward();
         optimizer.step();
-    });
+    }
+};
+
+/// Seconds per train step (median of `steps` after a warm-up).
+double stepSeconds(const model::VisionMambaOptions& o, int64_t batch, int64_t steps, bool bf16) {
+    StepRig rig(o, batch, bf16);
+    return medianSeconds(static_cast<int>(steps), [&] { rig.step(); });
+}
+
+/// `--profile FILE`: one train step (after a warm-up one) under LibTorch's profiler; writes
+/// the Chrome trace and prints the ops that took the most time.
+void profileStep(const model::VisionMambaOptions& o, int64_t batch, bool bf16,
+                 const std::string& tracePath, std::ostream& out) {
+    StepRig rig(o, batch, bf16);
+    rig.step();
+    const auto ops = sys::profileOps([&] { rig.step(); }, tracePath);
+    double total = 0.0;
+    for (const auto& op : ops) total += op.selfMs;
+    out << "profile            one " << (bf16 ? "bf16" : "fp32") << " step, " << total
+        << " ms in ops (trace: " << tracePath << ")\n";
+    for (size_t i = 0; i < std::min<size_t>(ops.size(), 12); ++i) {
+        out << "  " << std::setw(9) << ops[i].selfMs << " ms " << std::setw(6) << ops[i].calls
+            << "  " << ops[i].name << "\n";
+    }
 }
 
 void runBench(const BenchOptions& b, const GlobalOptions& global) {
     if (b.batchSize < 1) throw Error("--batch-size must be at least 1");
     if (b.steps < 1) throw Error("--steps must be at least 1");
+    // Checked first: a bad path should not cost the minute of measurements before the profile.
+    if (!b.profile.empty() && !std::ofstream(b.profile)) {
+        throw Error("cannot write the profile trace " + b.profile +
+                    ": check that its folder exists and is writable");
+    }
     const int threads = sys::configureThreads(global.threads);
     train::Config config;
     config.model = resolveModel(b.preset);
@@ -174,6 +219,7 @@ void runBench(const BenchOptions& b, const GlobalOptions& global) {
         << "model FLOPs        " << flops / 1e9 << " GFLOP per image (fwd+bwd)\n"
         << "MFU                " << mfu * 100 << "%\n"
         << "peak RSS           " << rss << " MB\n";
+    if (!b.profile.empty()) profileStep(o, b.batchSize, bf16Better, b.profile, out);
     if (b.json) {
         nlohmann::json j = {{"preset", b.preset},
                             {"batch_size", b.batchSize},
@@ -234,6 +280,8 @@ void addBenchCommand(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--batch-size", o->batchSize, "images per train step")->capture_default_str();
     cmd->add_option("--steps", o->steps, "timed train steps per precision")->capture_default_str();
     cmd->add_flag("--json", o->json, "end with one line of JSON holding every figure");
+    cmd->add_option("--profile", o->profile,
+                    "also profile one train step: Chrome trace to this file, top ops printed");
     cmd->add_flag("--data", o->data, "measure the V2 input pipeline (images/s) instead");
     cmd->add_option("--data-dir", o->dataDir, "data directory holding CIFAR-10 (--data)");
     cmd->add_option("--images", o->images, "images per pipeline measurement (--data)")

@@ -1,5 +1,6 @@
 #include "mwb/ops/SelectiveScan.h"
 
+#include <ATen/record_function.h>
 #include <torch/autograd.h>
 #include <torch/torch.h>
 
@@ -87,6 +88,7 @@ public:
                           const Tensor& Cm, const Tensor& Dskip, const Tensor& z,
                           const Tensor& deltaBias, bool softplus, bool hasSkip, bool hasZ,
                           bool hasBias) {
+        RECORD_FUNCTION("mwb::selectiveScan", std::vector<c10::IValue>());  // named in profiles
         ctx->save_for_backward({u, delta, A, Bm, Cm, Dskip, z, deltaBias});
         ctx->saved_data["softplus"] = softplus;
         ctx->saved_data["hasSkip"] = hasSkip;
