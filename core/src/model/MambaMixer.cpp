@@ -52,28 +52,45 @@ MambaMixerImpl::Direction MambaMixerImpl::makeDirection(const std::string& suffi
 
 torch::Tensor MambaMixerImpl::scan(const torch::Tensor& xz, Direction& dir) {
     const int64_t N = options_.dState;
+    // split, not narrow: the backward of a split concatenates the parts' gradients once, while
+    // each narrow's backward fills a whole zero tensor and the parts are then added.
+    const auto parts = xz.split(inner_, 1);  // x, z
     // The conv1d module holds the weights (names as upstream); the fused op applies them.
-    const auto x = ops::causalConv1dSilu(xz.narrow(1, 0, inner_), dir.conv1d->weight.squeeze(1),
-                                         dir.conv1d->bias);
-    const auto z = xz.narrow(1, inner_, inner_);
-    const auto xdbl = dir.x_proj(x.transpose(1, 2));  // (B, L, R + 2N)
-    const auto dt = xdbl.narrow(2, 0, dtRank_);
-    const auto Bm = xdbl.narrow(2, dtRank_, N).transpose(1, 2);
-    const auto Cm = xdbl.narrow(2, dtRank_ + N, N).transpose(1, 2);
+    const auto x = ops::causalConv1dSilu(parts[0], dir.conv1d->weight.squeeze(1), dir.conv1d->bias);
+    const auto& z = parts[1];
+    const auto xdbl = dir.x_proj(x.transpose(1, 2)).split({dtRank_, N, N}, 2);  // (B, L, .)
+    const auto Bm = xdbl[1].transpose(1, 2);
+    const auto Cm = xdbl[2].transpose(1, 2);
     // dt_proj without its bias: the bias enters the scan as deltaBias, inside the softplus.
-    const auto delta = torch::matmul(dt, dir.dt_proj->weight.t()).transpose(1, 2);  // (B, di, L)
+    // dt is made contiguous (it is tiny) so matmul folds it into one matrix product instead of
+    // a batched product against a copy of the weight per sample.
+    const auto delta =
+        torch::matmul(xdbl[0].contiguous(), dir.dt_proj->weight.t()).transpose(1, 2);  // (B, di, L)
     const auto A = -torch::exp(dir.A_log.to(torch::kFloat));
     return ops::selectiveScan(x, delta, A, Bm, Cm, dir.D.to(torch::kFloat), z,
                               dir.dt_proj->bias.to(torch::kFloat), /*deltaSoftplus=*/true);
 }
 
+namespace {
+
+/// A linear layer over every token of a (B, L, C) tensor as one (B L, C) matrix product.
+/// LibTorch 1.13's matmul does not always fold a 3-D input itself; it then runs a batched
+/// product against the weight expanded per sample, and its backward sums that expansion
+/// (together a fifth of a mamba-tiny step).
+torch::Tensor applyToTokens(torch::nn::Linear& layer, const torch::Tensor& tokens) {
+    const auto flat = tokens.reshape({-1, tokens.size(2)});
+    return layer(flat).view({tokens.size(0), tokens.size(1), -1});
+}
+
+}  // namespace
+
 torch::Tensor MambaMixerImpl::forward(const torch::Tensor& hidden) {
-    const auto xz = in_proj(hidden).transpose(1, 2);  // (B, 2 d_inner, L)
+    const auto xz = applyToTokens(in_proj, hidden).transpose(1, 2);  // (B, 2 d_inner, L)
     auto y = scan(xz, forward_);
     if (options_.bidirectional) {
         y = (y + scan(xz.flip({2}), backward_).flip({2})) * 0.5;
     }
-    return out_proj(y.transpose(1, 2));
+    return applyToTokens(out_proj, y.transpose(1, 2));
 }
 
 }  // namespace mwb::model
