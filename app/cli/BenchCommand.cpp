@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -171,10 +170,7 @@ void runBench(const BenchOptions& b, const GlobalOptions& global) {
     if (b.batchSize < 1) throw Error("--batch-size must be at least 1");
     if (b.steps < 1) throw Error("--steps must be at least 1");
     // Checked first: a bad path should not cost the minute of measurements before the profile.
-    if (!b.profile.empty() && !std::ofstream(b.profile)) {
-        throw Error("cannot write the profile trace " + b.profile +
-                    ": check that its folder exists and is writable");
-    }
+    if (!b.profile.empty()) sys::requireWritableTrace(b.profile);
     const int threads = sys::configureThreads(global.threads);
     train::Config config;
     config.model = resolveModel(b.preset);

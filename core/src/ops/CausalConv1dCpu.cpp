@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "KernelSupport.h"
 #include "VecMath.h"
 
 namespace mwb::ops::detail {
@@ -173,18 +174,6 @@ void backwardAny(const ConvArgs<double, double>& a, const double* g, double* gx,
     backwardTask(a, g, gx, gw, gb, b, e);
 }
 
-/// One task per intra-op thread (at most one per sample); the split depends only on the
-/// thread count, so results are reproducible for a given thread count.
-int64_t taskCount(int64_t batch) {
-    return std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), batch));
-}
-
-/// An empty (B, D, L) tensor whose memory is laid out as (B, L, D).
-torch::Tensor emptyChannelsLast(const torch::Tensor& like) {
-    return torch::empty({like.size(0), like.size(2), like.size(1)}, like.options())
-        .transpose(1, 2);
-}
-
 template <typename In, typename Src, typename S>
 ConvArgs<In, S> argsOf(const torch::Tensor& x, const torch::Tensor& wT, const torch::Tensor& bias) {
     return {reinterpret_cast<const In*>(x.data_ptr<Src>()), x.stride(0), x.stride(2),
@@ -200,7 +189,7 @@ torch::Tensor forwardTyped(const torch::Tensor& x, const torch::Tensor& wT,
     const int64_t tasks = taskCount(a.batch);
     at::parallel_for(0, tasks, 1, [&](int64_t first, int64_t last) {
         for (int64_t task = first; task < last; ++task) {
-            forwardAny(a, o, task * a.batch / tasks, (task + 1) * a.batch / tasks);
+            forwardAny(a, o, taskBegin(task, tasks, a.batch), taskBegin(task + 1, tasks, a.batch));
         }
     });
     return out;
@@ -222,7 +211,7 @@ ConvSiluGradients backwardTyped(const torch::Tensor& x, const torch::Tensor& wT,
     at::parallel_for(0, tasks, 1, [&](int64_t first, int64_t last) {
         for (int64_t task = first; task < last; ++task) {
             backwardAny(a, go, gx, partW[task].template data_ptr<S>(), partB[task].template data_ptr<S>(),
-                        task * a.batch / tasks, (task + 1) * a.batch / tasks);
+                        taskBegin(task, tasks, a.batch), taskBegin(task + 1, tasks, a.batch));
         }
     });
     g.weightT = partW.sum(0);

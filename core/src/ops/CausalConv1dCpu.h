@@ -17,7 +17,7 @@ struct ConvSiluGradients {
     torch::Tensor bias;     // (D) in the compute dtype
 };
 
-/// The gradients given dL/dout (B, D, L) with gradOut.stride(1) == 1, in x's dtype.
+/// The gradients given dL/dout (B, D, L), any strides, in x's dtype.
 ConvSiluGradients convSiluBackwardCpu(const torch::Tensor& x, const torch::Tensor& weightT,
                                       const torch::Tensor& bias, const torch::Tensor& gradOut);
 

@@ -5,10 +5,12 @@
 #include <torch/torch.h>
 
 #include "CausalConv1dCpu.h"
+#include "KernelSupport.h"
 
 namespace mwb::ops {
 namespace {
 
+using detail::computeType;
 using torch::Tensor;
 
 void checkShapes(const Tensor& x, const Tensor& weight, const Tensor& bias) {
@@ -20,17 +22,10 @@ void checkShapes(const Tensor& x, const Tensor& weight, const Tensor& bias) {
                 "causalConv1dSilu: bias must be (D) with D = ", x.size(1), ", got ", bias.sizes());
 }
 
-/// float64 stays float64 (for finite-difference checks); everything else runs in float32.
-torch::ScalarType computeType(const Tensor& x) {
-    return x.scalar_type() == torch::kDouble ? torch::kDouble : torch::kFloat;
-}
-
 /// x in a dtype the kernel reads (float32, bfloat16, float64) with channels adjacent in
 /// memory; copied only when it is not already so.
 Tensor channelsAdjacent(const Tensor& x) {
-    const auto t = x.scalar_type();
-    auto y = t == torch::kFloat || t == torch::kBFloat16 || t == torch::kDouble ? x
-                                                                                : x.to(torch::kFloat);
+    const auto y = x.to(detail::elementType(x));
     return y.stride(1) == 1 ? y : y.transpose(1, 2).contiguous().transpose(1, 2);
 }
 

@@ -4,11 +4,14 @@
 #include <torch/autograd.h>
 #include <torch/torch.h>
 
+#include "KernelSupport.h"
 #include "SelectiveScanCpu.h"
 
 namespace mwb::ops {
 namespace {
 
+using detail::computeType;
+using detail::elementType;
 using torch::Tensor;
 
 void checkShapes(const Tensor& u, const Tensor& delta, const Tensor& A, const Tensor& Bm,
@@ -32,18 +35,6 @@ void checkShapes(const Tensor& u, const Tensor& delta, const Tensor& A, const Te
                     "selectiveScan: Dskip and deltaBias must be (D) with D = ", D, ", got ",
                     v->sizes());
     }
-}
-
-/// float64 stays float64 (for finite-difference checks); everything else runs in float32.
-torch::ScalarType computeType(const Tensor& u) {
-    return u.scalar_type() == torch::kDouble ? torch::kDouble : torch::kFloat;
-}
-
-/// The dtype the kernel reads u, delta and z in: theirs when it is float32, bfloat16 or
-/// float64, else float32.
-torch::ScalarType elementType(const Tensor& u) {
-    const auto t = u.scalar_type();
-    return t == torch::kFloat || t == torch::kBFloat16 || t == torch::kDouble ? t : torch::kFloat;
 }
 
 /// Converted only when the dtype differs; strides are kept (the kernel reads any layout).

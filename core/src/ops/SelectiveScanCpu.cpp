@@ -7,6 +7,7 @@
 
 #include "SelectiveScanCpu.h"
 
+#include "KernelSupport.h"
 #include "VecMath.h"
 
 #include <ATen/Parallel.h>
@@ -581,20 +582,6 @@ void backwardLanesAny(const Args<double, double>&, const Grads<double, double>&,
 template <typename In, typename T>
 bool useLanes(const Args<In, T>& a) {
     return std::is_same<T, float>::value && a.channels % kLanes == 0;
-}
-
-/// Splits `rows` work units into at most one task per intra-op thread; the split depends
-/// only on the thread count, so results are reproducible for a given thread count.
-int64_t taskCount(int64_t rows) {
-    return std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), rows));
-}
-
-int64_t taskBegin(int64_t task, int64_t tasks, int64_t rows) { return task * rows / tasks; }
-
-/// An empty (B, D, L) tensor whose memory is laid out as (B, L, D).
-torch::Tensor emptyChannelsLast(const torch::Tensor& like) {
-    return torch::empty({like.size(0), like.size(2), like.size(1)}, like.options())
-        .transpose(1, 2);
 }
 
 template <typename T>

@@ -19,14 +19,15 @@ struct Event {
 
 }  // namespace
 
-std::vector<OpTime> profileOps(const std::function<void()>& work, const std::string& tracePath) {
-    {
-        std::ofstream probe(tracePath);
-        if (!probe) {
-            throw Error("cannot write the profile trace " + tracePath +
-                        ": check that its folder exists and is writable");
-        }
+void requireWritableTrace(const std::string& tracePath) {
+    if (!std::ofstream(tracePath)) {
+        throw Error("cannot write the profile trace " + tracePath +
+                    ": check that its folder exists and is writable");
     }
+}
+
+std::vector<OpTime> profileOps(const std::function<void()>& work, const std::string& tracePath) {
+    requireWritableTrace(tracePath);
     {
         torch::autograd::profiler::RecordProfile guard(tracePath);
         work();

@@ -16,6 +16,10 @@ struct OpTime {
     int64_t calls = 0;
 };
 
+/// Throws mwb::Error naming `tracePath` unless a trace can be written there (it creates or
+/// empties the file). profileOps checks this itself; callers use it to fail before long work.
+void requireWritableTrace(const std::string& tracePath);
+
 /// Runs `work` under LibTorch's profiler and writes the Chrome trace (chrome://tracing,
 /// ui.perfetto.dev) to `tracePath`. Returns the ops by self time, largest first. Throws
 /// mwb::Error when the trace cannot be written or read back.
