@@ -1,6 +1,7 @@
 // `mambawb bench`: how fast this machine trains a model preset, measured, not assumed:
-// GEMM throughput, the fused scan against the reference, train-step images/s in fp32 and
-// bf16 autocast, the scan's share of a step, peak memory and model FLOP utilisation.
+// GEMM throughput, the fused scan against the reference and on every kernel path the CPU
+// runs, train-step images/s in fp32 and bf16 autocast, the scan's share of a step, peak
+// memory and model FLOP utilisation, with the CPU, kernel path and precision that made them.
 
 #include <sys/resource.h>
 #include <torch/torch.h>
@@ -16,14 +17,18 @@
 #include "mwb/model/ModelFactory.h"
 #include "mwb/model/ModelPresets.h"
 #include "mwb/model/ModelSummary.h"
+#include "mwb/ops/CpuIsa.h"
 #include "mwb/ops/SelectiveScan.h"
 #include "mwb/data/DataPaths.h"
 #include "mwb/data/PipelineBench.h"
+#include "mwb/sys/Device.h"
 #include "mwb/sys/GemmProbe.h"
 #include "mwb/sys/OpProfile.h"
 #include "mwb/sys/Threads.h"
 #include "mwb/train/Autocast.h"
+#include "mwb/train/Precision.h"
 #include "mwb/train/Presets.h"
+#include "mwb/train/RunInfo.h"
 
 namespace mwb::cli {
 namespace {
@@ -182,6 +187,15 @@ void runBench(const BenchOptions& b, const GlobalOptions& global) {
         << model::parameterCount(*model::VisionMamba(o)) << " parameters; batch " << b.batchSize
         << ", " << threads << " threads" << std::endl;
 
+    // What a training run would use here: amp.dtype auto, the kernel path MWB_CPU_ISA or the
+    // CPU picks. Both go with every figure, so a figure names the machine that made it.
+    const auto precision = train::resolvePrecision(train::AmpConfig{}, sys::computeTarget(torch::kCPU));
+    const auto machine = train::machineInfo(torch::kCPU, threads, precision);
+    const auto& cpu = sys::cpuFeatures();
+    out << "cpu                " << (cpu.model.empty() ? cpu.arch : cpu.model) << ": "
+        << cpu.summary() << "; kernels " << ops::cpuIsaName(ops::activeCpuIsa()) << "\n"
+        << "amp.dtype auto     " << precision.dtype << " (" << precision.reason << ")\n";
+
     const double gemm = sys::measureGemmGflops(1024, 0.5);
     out << "fp32 GEMM          " << gemm << " GFLOP/s (1024x1024)" << std::endl;
 
@@ -200,22 +214,33 @@ void runBench(const BenchOptions& b, const GlobalOptions& global) {
     const double fusedBf16 = scanSeconds(argsH, 5, ops::selectiveScan);
     out << "scan fwd+bwd       fused " << fused * 1e3 << " ms (bf16 " << fusedBf16 * 1e3
         << " ms), reference " << reference * 1e3 << " ms: " << reference / fused << "x\n";
+    // Every kernel path this CPU runs, timed in this one run, so their ratios are fair.
+    nlohmann::json byIsa = nlohmann::json::object();
+    out << "scan per path     ";
+    for (const auto isa : ops::supportedCpuIsas(cpu)) {
+        const ops::ScopedCpuIsa path(isa);
+        const double f = scanSeconds(argsF, 5, ops::selectiveScan);
+        const double h = scanSeconds(argsH, 5, ops::selectiveScan);
+        byIsa[ops::cpuIsaName(isa)] = {{"fp32_ms", f * 1e3}, {"bf16_ms", h * 1e3}};
+        out << " " << ops::cpuIsaName(isa) << " " << f * 1e3 << " ms (bf16 " << h * 1e3 << ")";
+    }
+    out << "\n";
 
-    const bool bf16Better = ipsH > ipsF;
-    const double ips = std::max(ipsF, ipsH);
+    // The step figure is the precision a run picks here (amp.dtype auto); both are printed.
+    const bool bf16 = precision.dtype == "bf16";
+    const double ips = bf16 ? ipsH : ipsF;
     const double scansPerStep = static_cast<double>(o.depth) * (o.bidirectional ? 2.0 : 1.0);
-    const double scanShare =
-        scansPerStep * (bf16Better ? fusedBf16 : fused) / (bf16Better ? stepH : stepF);
+    const double scanShare = scansPerStep * (bf16 ? fusedBf16 : fused) / (bf16 ? stepH : stepF);
     const double flops = model::trainingFlopsPerImage(o);
     const double mfu = flops * ips / (gemm * 1e9);
     out << "train step         fp32 " << ipsF << " images/s, bf16 autocast " << ipsH
         << " images/s\n"
-        << "scan share         " << scanShare * 100 << "% of a " << (bf16Better ? "bf16" : "fp32")
+        << "scan share         " << scanShare * 100 << "% of a " << (bf16 ? "bf16" : "fp32")
         << " step (" << scansPerStep << " scans)\n"
         << "model FLOPs        " << flops / 1e9 << " GFLOP per image (fwd+bwd)\n"
         << "MFU                " << mfu * 100 << "%\n"
         << "peak RSS           " << rss << " MB\n";
-    if (!b.profile.empty()) profileStep(o, b.batchSize, bf16Better, b.profile, out);
+    if (!b.profile.empty()) profileStep(o, b.batchSize, bf16, b.profile, out);
     if (b.json) {
         nlohmann::json j = {{"preset", b.preset},
                             {"batch_size", b.batchSize},
@@ -228,7 +253,11 @@ void runBench(const BenchOptions& b, const GlobalOptions& global) {
                             {"images_per_s", ips},
                             {"images_per_s_fp32", ipsF},
                             {"images_per_s_bf16", ipsH},
-                            {"precision", bf16Better ? "bf16" : "fp32"},
+                            {"amp_dtype", precision.dtype},
+                            {"faster_precision", ipsH > ipsF ? "bf16" : "fp32"},
+                            {"cpu_isa", ops::cpuIsaName(ops::activeCpuIsa())},
+                            {"scan_fused_ms_by_isa", byIsa},
+                            {"machine", machine},
                             {"scan_share", scanShare},
                             {"training_gflops_per_image", flops / 1e9},
                             {"peak_rss_mb", rss},
@@ -260,7 +289,10 @@ void runDataBench(const BenchOptions& b, const GlobalOptions& global) {
                             {"images_per_s_1_worker", one},
                             {"workers", all},
                             {"images_per_s_all_workers", many},
-                            {"images_per_s_per_core", many / all}};
+                            {"images_per_s_per_core", many / all},
+                            {"machine", train::machineInfo(torch::kCPU, threads,
+                                                           train::resolvePrecision(
+                                                               config.amp, sys::computeTarget(torch::kCPU)))}};
         out << j.dump() << std::endl;
     }
 }

@@ -8,9 +8,12 @@
 
 #include "Commands.h"
 #include "mwb/data/DataPaths.h"
+#include "mwb/ops/CpuIsa.h"
+#include "mwb/sys/CpuFeatures.h"
 #include "mwb/sys/Device.h"
 #include "mwb/sys/GemmProbe.h"
 #include "mwb/sys/Threads.h"
+#include "mwb/train/Precision.h"
 
 namespace mwb::cli {
 
@@ -29,6 +32,19 @@ void addInfoCommand(CLI::App& app, const GlobalOptions& global) {
 #else
         std::cout << "Qt            not built (core and CLI only)\n";
 #endif
+        const auto& cpu = sys::cpuFeatures();
+        std::string features;
+        for (const auto& f : cpu.names()) features += " " + f;
+        std::string paths;
+        for (const auto isa : ops::supportedCpuIsas(cpu)) paths += " " + ops::cpuIsaName(isa);
+        const auto precision = train::resolvePrecision(train::AmpConfig{}, sys::computeTarget(device));
+        std::cout << "cpu           " << (cpu.model.empty() ? cpu.arch : cpu.model) << ", "
+                  << cpu.summary() << "\n"
+                  << "cpu features " << (features.empty() ? " (none beyond the baseline)" : features)
+                  << "\n"
+                  << "kernel path   " << ops::cpuIsaName(ops::activeCpuIsa()) << " (this CPU runs"
+                  << paths << "; MWB_CPU_ISA forces one)\n"
+                  << "amp auto      " << precision.dtype << ", " << precision.reason << "\n";
         std::cout << "device        " << sys::describeDevice(device) << "\n"
                   << "threads       " << threads << " intra-op of " << sys::hardwareThreads()
                   << " hardware\n";

@@ -7,6 +7,7 @@
 #include "Commands.h"
 #include "mwb/Error.h"
 #include "mwb/dist/LocalLauncher.h"
+#include "mwb/ops/CpuIsa.h"
 #include "mwb/sys/ProcessTuning.h"
 
 int main(int argc, char** argv) {
@@ -27,6 +28,8 @@ int main(int argc, char** argv) {
     mwb::cli::addBenchCommand(app, global);
 
     try {
+        // A forced kernel path this CPU lacks is bad input: said before any work starts.
+        mwb::ops::activeCpuIsa();
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         const int rc = app.exit(e);

@@ -37,6 +37,7 @@
 #include "EvalWorker.h"
 #include "ImageConvert.h"
 #include "TrainingWorker.h"
+#include "mwb/Error.h"
 #include "mwb/augment/Preview.h"
 #include "mwb/data/CifarDownload.h"
 #include "mwb/data/DataPaths.h"
@@ -44,8 +45,10 @@
 #include "mwb/io/MetricsLog.h"
 #include "mwb/io/RunIndex.h"
 #include "mwb/io/SafetensorsExport.h"
+#include "mwb/sys/Device.h"
 #include "mwb/train/ConfigJson.h"
 #include "mwb/train/ConfigSchema.h"
+#include "mwb/train/Precision.h"
 #include "mwb/train/Presets.h"
 #include "mwb/widgets/AugmentationPreview.h"
 #include "mwb/widgets/ConfigView.h"
@@ -323,7 +326,26 @@ void MainWindow::setConfig(const train::Config& config) {
     configEdited(config);
 }
 
+namespace {
+
+/// What amp.dtype resolves to for `config` on this machine, as the recipe panel shows it.
+QString precisionNote(const train::Config& config) {
+    try {
+        const auto p = train::resolvePrecision(
+            config.amp, sys::computeTarget(sys::resolveDevice(config.run.device)));
+        const QString text = QStringLiteral("→ %1: %2").arg(
+            QString::fromStdString(p.dtype), QString::fromStdString(p.reason));
+        return p.warning.empty() ? text
+                                 : text + QStringLiteral(" (%1)").arg(QString::fromStdString(p.warning));
+    } catch (const Error& e) {
+        return QString::fromStdString(e.what());
+    }
+}
+
+}  // namespace
+
 void MainWindow::configEdited(const train::Config& config) {
+    recipe_->setPrecisionNote(precisionNote(config));
     configView_->setConfig(config, recipe_->reference());
     runsFolder_->setText(tr("Runs in %1").arg(
         QDir(QString::fromStdString(config.run.outDir)).absolutePath()));

@@ -10,16 +10,19 @@
 
 using torch::Tensor;
 
+#include "EachCpuIsa.h"
+
 namespace {
 
 struct Shape {
     int64_t B, D, L, K;
 };
 
-// D = 16 and 48 run only the 16-channel vector path, 7 only the one-channel path, 40 and 33
-// both; L = 1 and L < K exercise the zero padding.
+// Vectors hold 16, 8 or 4 channels (avx512, avx2, generic): D = 16 and 48 run only vectors on
+// every path, 7 and 1 only the one-channel code, 40, 33 and 12 both on some paths; L = 1 and
+// L < K exercise the zero padding.
 const std::vector<Shape> kShapes = {{2, 16, 9, 4}, {3, 40, 1, 4}, {1, 7, 5, 3}, {2, 33, 17, 4},
-                                    {4, 48, 3, 4}, {1, 1, 6, 2},  {2, 16, 8, 1}};
+                                    {4, 48, 3, 4}, {1, 1, 6, 2},  {2, 16, 8, 1}, {2, 12, 10, 4}};
 
 std::string describe(const Shape& s, bool bias) {
     std::ostringstream out;
@@ -57,7 +60,11 @@ std::vector<Tensor> run(const Inputs& in, bool fused, const Tensor& upstream) {
 
 }  // namespace
 
-TEST(CausalConv1dSilu, MatchesConvolutionAndSiluWithGradients) {
+/// The fused kernels on every CPU path this machine can run, against the reference.
+class CausalConv1dSiluPath : public EachCpuIsa {};
+MWB_ON_EACH_CPU_ISA(CausalConv1dSiluPath);
+
+TEST_P(CausalConv1dSiluPath, MatchesConvolutionAndSiluWithGradients) {
     mwb::sys::configureThreads(2);
     torch::manual_seed(0);
     for (const auto& s : kShapes) {
@@ -75,7 +82,7 @@ TEST(CausalConv1dSilu, MatchesConvolutionAndSiluWithGradients) {
     }
 }
 
-TEST(CausalConv1dSilu, MatchesInDoubleToRoundingError) {
+TEST_P(CausalConv1dSiluPath, MatchesInDoubleToRoundingError) {
     torch::manual_seed(1);
     for (const auto& s : kShapes) {
         const auto in = makeInputs(s, true, torch::kDouble);
@@ -87,7 +94,7 @@ TEST(CausalConv1dSilu, MatchesInDoubleToRoundingError) {
     }
 }
 
-TEST(CausalConv1dSilu, Bfloat16InputsComputeInFloat32) {
+TEST_P(CausalConv1dSiluPath, Bfloat16InputsComputeInFloat32) {
     torch::manual_seed(2);
     for (const auto& s : kShapes) {
         const auto in = makeInputs(s, true, torch::kBFloat16);
@@ -104,7 +111,7 @@ TEST(CausalConv1dSilu, Bfloat16InputsComputeInFloat32) {
     }
 }
 
-TEST(CausalConv1dSilu, Bfloat16OutputIsTheFloat32ResultRoundedAsTorchDoes) {
+TEST_P(CausalConv1dSiluPath, Bfloat16OutputIsTheFloat32ResultRoundedAsTorchDoes) {
     // The kernel computes in fp32 either way, so only the final rounding differs; it must be
     // c10's round-to-nearest-even, ties and NaN included.
     torch::manual_seed(4);
@@ -118,7 +125,7 @@ TEST(CausalConv1dSilu, Bfloat16OutputIsTheFloat32ResultRoundedAsTorchDoes) {
     EXPECT_TRUE(torch::equal(low.nan_to_num(0), wide.nan_to_num(0)));
 }
 
-TEST(CausalConv1dSilu, ReadsAnyLayoutAndWritesChannelsAdjacent) {
+TEST_P(CausalConv1dSiluPath, ReadsAnyLayoutAndWritesChannelsAdjacent) {
     torch::manual_seed(3);
     // The model's layout: a slice of a (B, L, 2D) tensor seen as (B, D, L).
     const auto xz = torch::randn({2, 11, 64}).transpose(1, 2).requires_grad_();
@@ -132,7 +139,7 @@ TEST(CausalConv1dSilu, ReadsAnyLayoutAndWritesChannelsAdjacent) {
     EXPECT_TRUE(torch::equal(mwb::ops::causalConv1dSilu(dense, w, b), y.detach()));
 }
 
-TEST(CausalConv1dSilu, IsCausal) {
+TEST_P(CausalConv1dSiluPath, IsCausal) {
     // Changing step t changes no output before t.
     auto x = torch::randn({1, 16, 10});
     const auto w = torch::randn({16, 4}), b = torch::randn({16});

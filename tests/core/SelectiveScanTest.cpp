@@ -6,6 +6,8 @@
 
 #include "mwb/ops/SelectiveScan.h"
 
+#include "EachCpuIsa.h"
+
 namespace {
 
 using mwb::ops::selectiveScan;
@@ -99,15 +101,15 @@ std::pair<Tensor, std::vector<Tensor>> outputAndGrads(const ScanFn& fn, const In
 
 const char* kNames[] = {"u", "delta", "A", "B", "C", "D", "z", "deltaBias"};
 
-/// 23 shapes covering B = 1, L = 1, odd L, D = 1, N in {1, 4, 16}, both kernels, option mixes.
+/// 25 shapes covering B = 1, L = 1, odd L, D = 1, N in {1, 4, 16}, both kernels, option mixes.
 std::vector<std::pair<Shape, Options>> randomCases() {
     const std::vector<Shape> shapes = {
         {1, 1, 1, 1},  {1, 4, 7, 4},   {2, 3, 1, 16},  {2, 5, 33, 16}, {3, 1, 17, 4},
         {1, 8, 64, 16}, {2, 16, 9, 1}, {4, 6, 65, 16}, {1, 2, 2, 4},   {3, 7, 31, 16},
         {2, 1, 5, 1},  {1, 32, 16, 16}, {2, 12, 13, 4}, {5, 3, 8, 16}, {1, 9, 100, 16},
         {2, 4, 3, 4},  {3, 10, 20, 1}, {1, 6, 50, 16}, {2, 2, 129, 4}, {2, 24, 64, 16},
-        // D a multiple of 16 takes the 16-channel lane kernels.
-        {2, 48, 37, 16}, {3, 16, 1, 4}, {1, 32, 23, 5}};
+        // D a multiple of the path's vector (16, 8 or 4 channels) takes the lane kernels.
+        {2, 48, 37, 16}, {3, 16, 1, 4}, {1, 32, 23, 5}, {2, 40, 19, 16}, {1, 20, 12, 16}};
     std::vector<std::pair<Shape, Options>> cases;
     for (size_t i = 0; i < shapes.size(); ++i) {
         Options o;
@@ -129,7 +131,11 @@ std::string describe(const Shape& s, const Options& o) {
 
 }  // namespace
 
-TEST(SelectiveScan, FusedForwardMatchesReferenceInFloat32) {
+/// The fused kernels on every CPU path this machine can run, against the reference.
+class SelectiveScanPath : public EachCpuIsa {};
+MWB_ON_EACH_CPU_ISA(SelectiveScanPath);
+
+TEST_P(SelectiveScanPath, FusedForwardMatchesReferenceInFloat32) {
     uint64_t seed = 1;
     for (const auto& [shape, options] : randomCases()) {
         const auto in = makeInputs(shape, options, torch::kFloat, seed++);
@@ -140,7 +146,7 @@ TEST(SelectiveScan, FusedForwardMatchesReferenceInFloat32) {
     }
 }
 
-TEST(SelectiveScan, FusedForwardMatchesReferenceInBfloat16) {
+TEST_P(SelectiveScanPath, FusedForwardMatchesReferenceInBfloat16) {
     uint64_t seed = 100;
     for (const auto& [shape, options] : randomCases()) {
         const auto in = makeInputs(shape, options, torch::kBFloat16, seed++);
@@ -150,7 +156,7 @@ TEST(SelectiveScan, FusedForwardMatchesReferenceInBfloat16) {
     }
 }
 
-TEST(SelectiveScan, FusedGradientsMatchReferenceAutograd) {
+TEST_P(SelectiveScanPath, FusedGradientsMatchReferenceAutograd) {
     uint64_t seed = 200;
     for (const auto& [shape, options] : randomCases()) {
         const auto in = makeInputs(shape, options, torch::kFloat, seed++);
@@ -166,7 +172,7 @@ TEST(SelectiveScan, FusedGradientsMatchReferenceAutograd) {
     }
 }
 
-TEST(SelectiveScan, Bfloat16GradientsFollowTheReference) {
+TEST_P(SelectiveScanPath, Bfloat16GradientsFollowTheReference) {
     for (const Shape shape : {Shape{2, 8, 24, 16}, Shape{2, 32, 24, 16}}) {
         const auto in = makeInputs(shape, Options{}, torch::kBFloat16, 7);
         const auto w = torch::randn(in.u.sizes());
@@ -194,7 +200,7 @@ TEST(SelectiveScan, GenericPathMatchesReferenceWithGradients) {
     }
 }
 
-TEST(SelectiveScan, FusedGradientsMatchFiniteDifferencesInDouble) {
+TEST_P(SelectiveScanPath, FusedGradientsMatchFiniteDifferencesInDouble) {
     for (const bool softplus : {true, false}) {
         Options o;
         o.softplus = softplus;
@@ -224,7 +230,7 @@ TEST(SelectiveScan, FusedGradientsMatchFiniteDifferencesInDouble) {
     }
 }
 
-TEST(SelectiveScan, AcceptsNonContiguousInputs) {
+TEST_P(SelectiveScanPath, AcceptsNonContiguousInputs) {
     const auto in = makeInputs({2, 6, 11, 4}, Options{}, torch::kFloat, 21);
     Inputs strided = in;
     // Same values, other memory layouts: transposed storage and a strided slice.
@@ -254,7 +260,7 @@ TEST(SelectiveScan, OptionalArgumentsGetNoGradient) {
     EXPECT_FALSE(g.z.defined());
 }
 
-TEST(SelectiveScan, StateCarriesAcrossSteps) {
+TEST_P(SelectiveScanPath, StateCarriesAcrossSteps) {
     // One channel, one state, A = 0 (no decay), B = C = 1, d = 1: y_t is the running sum of u.
     const auto u = torch::tensor({1.0f, 2.0f, 3.0f, 4.0f}).view({1, 1, 4});
     const auto delta = torch::ones({1, 1, 4});

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <thread>
 
@@ -13,11 +14,15 @@
 #include "mwb/io/Checkpoint.h"
 #include "mwb/io/MetricsLog.h"
 #include "mwb/model/ModelFactory.h"
+#include "mwb/ops/CpuIsa.h"
+#include "mwb/sys/Device.h"
 #include "mwb/sys/Threads.h"
 #include "mwb/train/Evaluator.h"
+#include "mwb/train/Precision.h"
 #include "mwb/train/Presets.h"
 #include "mwb/train/Trainer.h"
 #include "TestFiles.h"
+#include <nlohmann/json.hpp>
 
 namespace fs = std::filesystem;
 using namespace mwb;
@@ -58,6 +63,8 @@ struct Recorder : train::TrainListener {
     int64_t stopAtEpoch = -1;  // stop after this 0-based epoch
     std::vector<train::StepMetrics> steps;
     std::vector<train::EpochMetrics> epochs;
+    std::vector<std::string> logs;
+    void onLog(const std::string& line) override { logs.push_back(line); }
     void onStep(const train::StepMetrics& s) override {
         steps.push_back(s);
         if (s.step == stopAtStep) control->stop = true;
@@ -143,6 +150,14 @@ TEST(Trainer, ResumeGivesTheSameWeightsAsAStraightRun) {
     EXPECT_EQ(history.epochs.size(), 2u);
     EXPECT_EQ(third.epochs.back().valTop1, straightLog.epochs.back().valTop1);
     EXPECT_EQ(third.epochs.back().emaTop1, straightLog.epochs.back().emaTop1);
+    // Each of the three sessions recorded the machine it ran on.
+    std::ifstream info(runDir + "/run-info.json");
+    const auto sessions = nlohmann::json::parse(info).at("sessions");
+    ASSERT_EQ(sessions.size(), 3u);
+    for (const auto& s : sessions) {
+        EXPECT_EQ(s.at("cpu_isa"), ops::cpuIsaName(ops::activeCpuIsa()));
+        EXPECT_FALSE(s.at("started").get<std::string>().empty());
+    }
 }
 
 TEST(Trainer, WritesTheRunDirectoryAndPicksTheBestCheckpoint) {
@@ -168,6 +183,18 @@ TEST(Trainer, WritesTheRunDirectoryAndPicksTheBestCheckpoint) {
     EXPECT_EQ(log.steps[0].step, 1);
     EXPECT_DOUBLE_EQ(log.steps[0].lr, config.schedule.warmupStartLr);
     for (const auto& s : log.steps) EXPECT_TRUE(std::isfinite(s.gradNorm));
+
+    // amp.dtype auto resolved for this machine: said in the log and kept in run-info.json.
+    const auto precision = train::resolvePrecision(config.amp, sys::computeTarget(torch::kCPU));
+    EXPECT_EQ(config.amp.dtype, "auto");
+    EXPECT_NE(std::find(log.logs.begin(), log.logs.end(), precision.describe()), log.logs.end())
+        << "no log line \"" << precision.describe() << "\"";
+    std::ifstream info(dir + "/run-info.json");
+    ASSERT_TRUE(info);
+    const auto session = nlohmann::json::parse(info).at("sessions").at(0);
+    EXPECT_EQ(session.at("amp_dtype"), precision.dtype);
+    EXPECT_EQ(session.at("cpu").at("summary"), sys::cpuFeatures().summary());
+    EXPECT_EQ(session.at("threads"), 2);
 }
 
 TEST(Trainer, StopBeforeTheFirstStepSavesAResumableCheckpoint) {

@@ -17,7 +17,9 @@
 #include "MainWindow.h"
 #include "mwb/io/MetricsLog.h"
 #include "mwb/io/RunIndex.h"
+#include "mwb/sys/Device.h"
 #include "mwb/train/ConfigSchema.h"
+#include "mwb/train/Precision.h"
 #include "mwb/widgets/ConfigView.h"
 #include "mwb/widgets/ImageGallery.h"
 #include "mwb/widgets/AugmentationPreview.h"
@@ -132,6 +134,20 @@ private Q_SLOTS:
             // the Config tab shows the same value
             QCOMPARE(w.configView()->valueText(key), QString(before ? "false" : "true"));
         }
+    }
+
+    void mixedPrecisionShowsWhatAutoResolvesToHere() {
+        MainWindow w(false);
+        w.setQuietErrors(true);
+        const auto expected = mwb::train::resolvePrecision(
+            w.recipePanel()->config().amp, mwb::sys::computeTarget(torch::kCPU));
+        QCOMPARE(QString::fromStdString(w.recipePanel()->config().amp.dtype), QString("auto"));
+        QVERIFY2(w.recipePanel()->precisionNote().startsWith(
+                     QStringLiteral("→ %1: ").arg(QString::fromStdString(expected.dtype))),
+                 qPrintable(w.recipePanel()->precisionNote()));
+        // Turning the switch off says so at once.
+        qobject_cast<QAbstractButton*>(w.recipePanel()->editor("amp.enabled"))->click();
+        QCOMPARE(w.recipePanel()->precisionNote(), QStringLiteral("→ fp32: amp.enabled is false"));
     }
 
     void trainPutsPointsOnAllPlotsAndAddsAnEpoch() {

@@ -201,6 +201,12 @@ RecipePanel::RecipePanel(QWidget* parent) : QWidget(parent) {
             }
             paramRow->addWidget(editor);
         }
+        if (prefix == "amp.") {
+            precisionNote_ = new QLabel;
+            precisionNote_->setObjectName(QStringLiteral("precisionNote"));
+            precisionNote_->setToolTip(tr("What amp.dtype resolves to on this machine"));
+            paramRow->addWidget(precisionNote_);
+        }
         paramRow->addStretch(1);
         grid->addWidget(params, row, 1);
         switchParameters_[switchKey] = params;
@@ -350,6 +356,10 @@ QStringList RecipePanel::switchKeys() {
 }
 
 void RecipePanel::setDataInfo(const QString& text) { dataInfo_->setText(text); }
+
+void RecipePanel::setPrecisionNote(const QString& text) { precisionNote_->setText(text); }
+
+QString RecipePanel::precisionNote() const { return precisionNote_->text(); }
 
 void RecipePanel::setEditingEnabled(bool enabled) {
     editingEnabled_ = enabled;

@@ -2,6 +2,10 @@
 
 #include <torch/cuda.h>
 
+#if defined(MWB_TORCH_CUDA)
+#include <ATen/cuda/CUDAContext.h>
+#endif
+
 #include "mwb/Error.h"
 
 namespace mwb::sys {
@@ -18,6 +22,20 @@ torch::Device resolveDevice(const std::string& name) {
     }
     if (name == "auto") return haveCuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
     throw Error("unknown device '" + name + "'; use auto, cpu or cuda");
+}
+
+ComputeTarget computeTarget(const torch::Device& device) {
+    ComputeTarget t;
+    t.cpu = cpuFeatures();
+    t.cuda = device.is_cuda();
+#if defined(MWB_TORCH_CUDA)
+    if (t.cuda) {
+        const auto* props = at::cuda::getDeviceProperties(device.has_index() ? device.index() : 0);
+        t.cudaCapabilityMajor = props->major;
+        t.cudaCapabilityMinor = props->minor;
+    }
+#endif
+    return t;
 }
 
 std::string describeDevice(const torch::Device& device) {

@@ -9,6 +9,11 @@
 #endif
 
 namespace mwb::train {
+
+torch::ScalarType autocastDtype(const Precision& precision) {
+    return precision.dtype == "fp16" ? torch::kHalf : torch::kBFloat16;
+}
+
 namespace {
 
 bool enabledFor(torch::DeviceType type) {

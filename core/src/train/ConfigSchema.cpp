@@ -122,7 +122,9 @@ std::vector<ConfigField> configFields(Config& c) {
         flag("warmup.enabled", c.warmup.enabled, "exponential LR warmup"),
         num("warmup.epochs", c.warmup.epochs, 0.0, 1000.0, "warmup length in epochs"),
         flag("amp.enabled", c.amp.enabled, "mixed precision"),
-        text("amp.dtype", c.amp.dtype, {"bf16", "fp16"}, "autocast dtype (fp16: CUDA only)"),
+        text("amp.dtype", c.amp.dtype, {"auto", "bf16", "fp16"},
+             "autocast dtype; auto: bf16 where the CPU or GPU has it natively, else fp32 on "
+             "CPU and fp16 on older GPUs (fp16: CUDA only)"),
         flag("loader.enabled", c.loader.enabled, "worker threads and prefetch queue"),
         num("loader.workers", c.loader.workers, 0, 256, "worker threads (0: cores - 1)"),
         num("loader.prefetch", c.loader.prefetch, 1, 64, "batches queued ahead"),

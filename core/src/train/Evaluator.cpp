@@ -15,6 +15,7 @@
 #include "mwb/model/ModelFactory.h"
 #include "mwb/sys/Device.h"
 #include "mwb/train/Autocast.h"
+#include "mwb/train/Precision.h"
 
 namespace mwb::train {
 namespace {
@@ -192,9 +193,10 @@ EvalReport evaluateCheckpoint(const std::string& checkpointPath, const EvalOptio
 
     EvalSetup setup;
     setup.device = device;
-    setup.autocast = config.amp.enabled;
-    setup.autocastDtype =
-        config.amp.dtype == "fp16" && device.is_cuda() ? torch::kHalf : torch::kBFloat16;
+    const Precision precision = resolvePrecision(config.amp, sys::computeTarget(device));
+    if (listener) listener->onLog(precision.describe());
+    setup.autocast = precision.autocast();
+    setup.autocastDtype = autocastDtype(precision);
     setup.ttaViews = options.ttaViews;
     setup.weights = options.ema ? "ema" : "raw";
     setup.classNames = splits.test.classNames;

@@ -26,6 +26,8 @@
 #include "mwb/sys/Threads.h"
 #include "mwb/train/AmpScaler.h"
 #include "mwb/train/Autocast.h"
+#include "mwb/train/Precision.h"
+#include "mwb/train/RunInfo.h"
 #include "mwb/train/ConfigJson.h"
 #include "mwb/train/Ema.h"
 #include "mwb/train/Evaluator.h"
@@ -69,6 +71,7 @@ struct Trainer::Impl {
     TrainListener& listener;
     const RunControl& control;
     torch::Device device = torch::kCPU;
+    Precision precision;  // amp.dtype resolved for this machine
     torch::ScalarType ampDtype = torch::kBFloat16;
     data::DataSplits splits;
     model::VisionMamba model{nullptr};
@@ -92,12 +95,11 @@ struct Trainer::Impl {
         distEnv = dist::distEnvFromEnvironment();
         device = sys::resolveDevice(config.run.device);
         if (device.is_cuda() && distEnv.isDistributed()) device = torch::Device(torch::kCUDA, distEnv.localRank);
-        const bool fp16 = config.amp.enabled && config.amp.dtype == "fp16";
-        if (fp16 && !device.is_cuda()) {
-            listener.onLog("amp.dtype fp16 needs CUDA; using bf16 autocast on the CPU");
-        }
-        ampDtype = fp16 && device.is_cuda() ? torch::kHalf : torch::kBFloat16;
-        scaler = AmpScaler(AmpScalerOptions{fp16 && device.is_cuda()});
+        precision = resolvePrecision(config.amp, sys::computeTarget(device));
+        listener.onLog(precision.describe());
+        if (!precision.warning.empty()) listener.onLog("warning: " + precision.warning);
+        ampDtype = autocastDtype(precision);
+        scaler = AmpScaler(AmpScalerOptions{precision.lossScaling});
 
         listener.onLog("loading " + config.data.dataset);
         splits = data::loadDataset(config);
@@ -196,6 +198,7 @@ struct Trainer::Impl {
         if (!distEnv.isMain()) return;
         dir = io::RunDirectory::create(config.run.outDir, config.run.name);
         saveConfig(config, dir->configPath());
+        recordRunSession(dir->runInfoPath(), machineInfo(device, at::get_num_threads(), precision));
         metrics = std::make_unique<io::MetricsLog>(dir->metricsPath());
         listener.onLog("run directory " + dir->root());
     }
@@ -220,7 +223,11 @@ struct Trainer::Impl {
             auto generator = at::detail::getDefaultCPUGenerator();
             generator.set_state(checkpoint.rng);
         }
-        if (dir) metrics = std::make_unique<io::MetricsLog>(dir->metricsPath(), state.history);
+        if (dir) {
+            metrics = std::make_unique<io::MetricsLog>(dir->metricsPath(), state.history);
+            recordRunSession(dir->runInfoPath(),
+                             machineInfo(device, at::get_num_threads(), precision));
+        }
         listener.onLog("resumed " + runDir.root() + " at epoch " + std::to_string(state.epoch + 1) +
                        ", step " + std::to_string(state.globalStep));
     }
@@ -361,7 +368,7 @@ struct Trainer::Impl {
         optimizer->zeroGrad();
         torch::Tensor logits;
         {
-            AutocastGuard autocast(device, ampDtype, config.amp.enabled);
+            AutocastGuard autocast(device, ampDtype, precision.autocast());
             logits = model->forward(images);
         }
         const double smoothing = config.labelSmoothing.enabled ? config.labelSmoothing.value : 0.0;
@@ -407,7 +414,7 @@ struct Trainer::Impl {
     EvalReport evaluateWeights(model::VisionMamba& m, const std::string& weights) {
         EvalSetup setup;
         setup.device = device;
-        setup.autocast = config.amp.enabled;
+        setup.autocast = precision.autocast();
         setup.autocastDtype = ampDtype;
         setup.ttaViews = config.tta.enabled ? config.tta.views : 1;
         setup.weights = weights;

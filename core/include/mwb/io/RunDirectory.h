@@ -2,6 +2,7 @@
 // One training run on disk:
 //   runs/<yyyymmdd-hhmmss>-<name>/
 //     config.json             the resolved config
+//     run-info.json           the machine of each session of the run (train/RunInfo.h)
 //     metrics.csv             MetricsLog rows
 //     checkpoints/last.pt     the latest checkpoint (each epoch, every N steps when asked)
 //     checkpoints/best.pt     the checkpoint of the best epoch by run.best_metric
@@ -28,6 +29,7 @@ public:
     /// The run's folder name without the date-time prefix.
     std::string name() const;
     std::string configPath() const { return root_ + "/config.json"; }
+    std::string runInfoPath() const { return root_ + "/run-info.json"; }
     std::string metricsPath() const { return root_ + "/metrics.csv"; }
     std::string lastCheckpointPath() const { return root_ + "/checkpoints/last.pt"; }
     std::string bestCheckpointPath() const { return root_ + "/checkpoints/best.pt"; }

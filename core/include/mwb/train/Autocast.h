@@ -4,11 +4,17 @@
 
 #include <torch/types.h>
 
+#include "mwb/train/Precision.h"
+
 namespace mwb::train {
 
 /// Turns autocast on for `device`'s type with `dtype` (bf16 on CPU; bf16 or fp16 on CUDA)
 /// for the guard's lifetime, on the calling thread only, and restores the previous state.
 /// A disabled guard changes nothing, so call sites need no branch.
+/// The autocast dtype of a resolved precision: kBFloat16 or kHalf (and kBFloat16 for fp32,
+/// where autocast stays off).
+torch::ScalarType autocastDtype(const Precision& precision);
+
 class AutocastGuard {
 public:
     AutocastGuard(torch::Device device, torch::ScalarType dtype, bool enabled = true);

@@ -86,7 +86,7 @@ struct WarmupConfig {
 /// 8. Mixed precision: bf16 autocast (CPU or CUDA), or fp16 with dynamic loss scaling (CUDA).
 struct AmpConfig {
     bool enabled = true;
-    std::string dtype = "bf16";  // "bf16" or "fp16"
+    std::string dtype = "auto";  // "auto" (what pays on this machine, train/Precision.h), "bf16", "fp16"
 };
 
 /// 9. Fast data loading: decode and augment in worker threads into a bounded queue.

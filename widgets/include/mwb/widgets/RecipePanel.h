@@ -69,6 +69,11 @@ public:
     /// Text shown under the data set choice: counts, class names, where the files are.
     void setDataInfo(const QString& text);
 
+    /// Text beside the mixed-precision switch: what amp.dtype resolves to on this machine
+    /// and why ("fp32: this CPU has no native bf16 (AVX2)").
+    void setPrecisionNote(const QString& text);
+    QString precisionNote() const;
+
     /// Locks or unlocks every editor (locked while a run trains).
     void setEditingEnabled(bool enabled);
 
@@ -97,6 +102,7 @@ private:
     std::map<std::string, QWidget*> switchParameters_;  // "<item>.enabled" -> parameter box
     QComboBox* presetBox_ = nullptr;
     QComboBox* modelSize_ = nullptr;
+    QLabel* precisionNote_ = nullptr;  // beside the amp switch
     QLabel* dataInfo_ = nullptr;
     QWidget* download_ = nullptr;
     std::vector<std::pair<QWidget*, QWidget*>> browseButtons_;  // folder editor, its browse button
