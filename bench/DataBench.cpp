@@ -5,10 +5,10 @@
 
 #include <benchmark/benchmark.h>
 
-#include "mwb/augment/Random.h"
-#include "mwb/augment/Transform.h"
+#include "mwb/Random.h"
 #include "mwb/data/PipelineBench.h"
 #include "mwb/sys/Threads.h"
+#include "mwb/train/Factories.h"
 
 namespace {
 
@@ -24,13 +24,11 @@ const mwb::data::Dataset& benchData() {
 
 void BM_V2TrainTransformPerImage(benchmark::State& state) {
     const auto& data = benchData();
-    mwb::data::DataSplits splits;
-    mwb::data::normalizationFor(data, splits.mean, splits.std);
-    const auto transform = mwb::augment::makeTrainTransform(mwb::train::Config{}, splits);
+    const auto transform = mwb::train::makeTrainTransform(mwb::train::Config{}, mwb::data::normalizationFor(data));
     std::vector<float> out(3 * 32 * 32);
     int64_t i = 0;
     for (auto _ : state) {
-        std::mt19937_64 rng(mwb::augment::imageSeed(1, 0, i));
+        std::mt19937_64 rng(mwb::imageSeed(1, 0, i));
         transform->apply(data.image(i % data.size()), rng, out.data());
         benchmark::DoNotOptimize(out.data());
         ++i;
@@ -42,8 +40,11 @@ BENCHMARK(BM_V2TrainTransformPerImage);
 void BM_V2Loader(benchmark::State& state) {
     const auto& data = benchData();
     const int64_t workers = state.range(0) > 0 ? state.range(0) : mwb::sys::hardwareThreads();
+    const auto transform = mwb::train::makeTrainTransform(mwb::train::Config{}, mwb::data::normalizationFor(data));
+    mwb::data::LoaderOptions options;  // the defaults are the V2 recipe's: batch 128, prefetch 4
+    options.workers = workers;
     double rate = 0;
-    for (auto _ : state) rate = mwb::data::measurePipelineImagesPerSecond(mwb::train::Config{}, data, workers, 20000);
+    for (auto _ : state) rate = mwb::data::measurePipelineImagesPerSecond(data, transform, options, 20000);
     state.counters["images_per_s"] = rate;
     state.counters["images_per_s_per_worker"] = rate / static_cast<double>(workers);
     state.counters["workers"] = static_cast<double>(workers);

@@ -14,7 +14,7 @@
 
 #include "Commands.h"
 #include "mwb/Error.h"
-#include "mwb/model/ModelFactory.h"
+#include "mwb/train/Factories.h"
 #include "mwb/model/ModelPresets.h"
 #include "mwb/model/ModelSummary.h"
 #include "mwb/ops/CpuIsa.h"
@@ -180,7 +180,7 @@ void runBench(const BenchOptions& b, const GlobalOptions& global) {
     train::Config config;
     config.model = resolveModel(b.preset);
     config.dropPath.enabled = false;
-    const auto o = model::modelOptions(config);
+    const auto o = train::modelOptions(config);
     std::ostream& out = std::cout;
     out << std::fixed << std::setprecision(2);
     out << "preset " << b.preset << ": width " << o.width << ", depth " << o.depth << ", "
@@ -274,8 +274,17 @@ void runDataBench(const BenchOptions& b, const GlobalOptions& global) {
     const data::Dataset dataset = data::pipelineBenchDataset(data::resolveDataDir(b.dataDir), &name);
     const train::Config config = train::loadPreset("cifar10-v2");
     const int64_t all = sys::hardwareThreads();
-    const double one = data::measurePipelineImagesPerSecond(config, dataset, 1, b.images);
-    const double many = data::measurePipelineImagesPerSecond(config, dataset, all, b.images);
+    const auto transform = train::makeTrainTransform(config, data::normalizationFor(dataset));
+    const auto rate = [&](int64_t workers) {
+        data::LoaderOptions o;
+        o.batchSize = config.data.batchSize;
+        o.prefetch = config.loader.prefetch;
+        o.seed = static_cast<uint64_t>(config.run.seed);
+        o.workers = workers;
+        return data::measurePipelineImagesPerSecond(dataset, transform, o, b.images);
+    };
+    const double one = rate(1);
+    const double many = rate(all);
     auto& out = std::cout;
     out << std::fixed << std::setprecision(0) << "data set           " << name << "\n"
         << "transform          crop+flip+AutoAugment(cifar10)+normalize+erasing, batch "

@@ -11,9 +11,9 @@
 #include "Commands.h"
 #include "mwb/Error.h"
 #include "mwb/augment/Preview.h"
-#include "mwb/data/DatasetFactory.h"
 #include "mwb/io/AtomicFile.h"
 #include "mwb/train/ConfigJson.h"
+#include "mwb/train/Factories.h"
 #include "mwb/train/Presets.h"
 
 namespace mwb::cli {
@@ -79,8 +79,8 @@ void runPreview(const PreviewOptions& o) {
     train::Config config = !o.configFile.empty() ? train::loadConfig(o.configFile) : train::loadPreset(o.preset);
     for (const auto& kv : o.overrides) train::applyOverride(config, kv);
     if (!o.dataDir.empty()) config.data.dir = o.dataDir;
-    const auto splits = data::loadDataset(config, o.download, printProgress);
-    const auto items = augment::makePreview(config, splits.train, o.count, static_cast<uint64_t>(o.seed));
+    const auto splits = train::loadDataset(config, o.download, printProgress);
+    const auto items = augment::makePreview(train::trainPipelineOptions(config), splits.train, o.count, static_cast<uint64_t>(o.seed));
 
     std::error_code ec;
     std::filesystem::create_directories(o.outDir, ec);

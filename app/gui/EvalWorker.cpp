@@ -1,9 +1,9 @@
 #include "EvalWorker.h"
 
 #include "ImageConvert.h"
-#include "mwb/data/DatasetFactory.h"
 #include "mwb/io/Checkpoint.h"
 #include "mwb/train/Evaluator.h"
+#include "mwb/train/Factories.h"
 
 namespace mwb::gui {
 
@@ -27,7 +27,7 @@ void EvalWorker::evaluate(const QString& checkpoint, bool ema, int ttaViews,
         if (!report.misclassified.empty()) {
             train::Config config = io::readCheckpoint(checkpoint.toStdString()).state.config;
             if (!options.dataDir.empty()) config.data.dir = options.dataDir;
-            const data::DataSplits splits = data::loadDataset(config);
+            const data::DataSplits splits = train::loadDataset(config);
             for (size_t i = 0; i < report.misclassified.size(); ++i) {
                 const int64_t index = report.misclassified[i];
                 if (index < 0 || index >= splits.test.size()) continue;

@@ -41,13 +41,13 @@
 #include "mwb/augment/Preview.h"
 #include "mwb/data/CifarDownload.h"
 #include "mwb/data/DataPaths.h"
-#include "mwb/data/DatasetFactory.h"
 #include "mwb/io/MetricsLog.h"
 #include "mwb/io/RunIndex.h"
 #include "mwb/io/SafetensorsExport.h"
 #include "mwb/sys/Device.h"
 #include "mwb/train/ConfigJson.h"
 #include "mwb/train/ConfigSchema.h"
+#include "mwb/train/Factories.h"
 #include "mwb/train/Precision.h"
 #include "mwb/train/Presets.h"
 #include "mwb/widgets/AugmentationPreview.h"
@@ -381,7 +381,7 @@ void MainWindow::refreshData() {
     });
     watcher->setFuture(QtConcurrent::run([config]() -> Result {
         try {
-            return {std::make_shared<const data::DataSplits>(data::loadDataset(config)), {}};
+            return {std::make_shared<const data::DataSplits>(train::loadDataset(config)), {}};
         } catch (const std::exception& e) {
             return {nullptr, QString::fromUtf8(e.what())};
         }
@@ -424,7 +424,7 @@ void MainWindow::updatePreview() {
     if (!splits_) return;
     try {
         const train::Config config = recipe_->config();
-        const auto items = augment::makePreview(config, splits_->train, kPreviewImages, previewSeed_);
+        const auto items = augment::makePreview(train::trainPipelineOptions(config), splits_->train, kPreviewImages, previewSeed_);
         std::vector<widgets::PreviewPair> pairs;
         for (const auto& item : items) {
             QStringList ops;

@@ -96,7 +96,7 @@ TEST(AutoAugment, TriggerRatesFollowThePolicyProbabilities) {
     const cv::Mat base = noise(1);
     for (int i = 0; i < n; ++i) {
         cv::Mat img = base.clone();
-        std::vector<AppliedOp> ops;
+        std::vector<mwb::data::AppliedOp> ops;
         aa(img, scratch, rng, &ops);
         any += ops.empty() ? 0 : 1;
         for (const auto& op : ops) ++counts[op.name];
@@ -113,7 +113,7 @@ TEST(AutoAugment, SignsAreRandomAndSeedsReproduce) {
     cv::Mat scratch;
     for (int i = 0; i < 4000; ++i) {
         cv::Mat img = noise(2);
-        std::vector<AppliedOp> ops;
+        std::vector<mwb::data::AppliedOp> ops;
         aa(img, scratch, rng, &ops);
         for (const auto& op : ops)
             if (op.name == "Rotate" || op.name == "Brightness") (op.magnitude < 0 ? negative : positive)++;
@@ -137,7 +137,7 @@ TEST(AutoAugment, RandAugmentAppliesTwoOpsAtMagnitudeNine) {
     int identity = 0, total = 0;
     for (int i = 0; i < 2000; ++i) {
         cv::Mat img = noise(4);
-        std::vector<AppliedOp> ops;
+        std::vector<mwb::data::AppliedOp> ops;
         ra(img, scratch, rng, &ops);
         EXPECT_LE(ops.size(), 2u);
         identity += 2 - static_cast<int>(ops.size());

@@ -99,7 +99,7 @@ TEST(Config, OutOfRangeNamesKeyValueAndRange) {
               std::string::npos)
         << msg;
     const auto choice = errorOf([] { fromJson(json::parse(R"({"amp": {"dtype": "fp8"}})")); });
-    EXPECT_NE(choice.find("expected one of: bf16, fp16"), std::string::npos) << choice;
+    EXPECT_NE(choice.find("expected one of: auto, bf16, fp16"), std::string::npos) << choice;
     const auto p = errorOf([] { fromJson(json::parse(R"({"random_erasing": {"prob": 1.5}})")); });
     EXPECT_NE(p.find("[0, 1]"), std::string::npos) << p;
 }

@@ -4,10 +4,10 @@
 #include <set>
 
 #include "mwb/Error.h"
-#include "mwb/augment/Transform.h"
 #include "mwb/data/DataLoader.h"
 #include "mwb/data/DataPaths.h"
 #include "mwb/data/IdxReader.h"
+#include "mwb/train/Factories.h"
 
 using namespace mwb::data;
 
@@ -20,14 +20,11 @@ const Dataset& fashion() {
 }
 
 /// The full V2 training transform (AutoAugment, erasing, crop, flip) at 28x28 grey.
-std::shared_ptr<const mwb::augment::Transform> v2Transform() {
+std::shared_ptr<const Transform> v2Transform() {
     mwb::train::Config config;
     config.model.imageSize = 28;
     config.model.inChannels = 1;
-    DataSplits s;
-    s.mean = {0.286};
-    s.std = {0.353};
-    return mwb::augment::makeTrainTransform(config, s);
+    return mwb::train::makeTrainTransform(config, {{0.286}, {0.353}});
 }
 
 std::vector<Batch> epoch(DataLoader& loader, int64_t e, int64_t first = 0) {

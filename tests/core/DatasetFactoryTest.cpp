@@ -4,6 +4,7 @@
 #include "TestFiles.h"
 #include "mwb/Error.h"
 #include "mwb/data/DatasetFactory.h"
+#include "mwb/train/Factories.h"
 
 using namespace mwb::data;
 using mwb::test::TempDir;
@@ -18,9 +19,9 @@ TEST(DatasetFactory, CifarFromTheDataDirWithLimitsAndStatistics) {
     const auto s = loadDataset(data);
     EXPECT_EQ(s.train.size(), 13);
     EXPECT_EQ(s.test.size(), 4);
-    ASSERT_EQ(s.mean.size(), 3u);
-    EXPECT_DOUBLE_EQ(s.mean[0], 0.4914);
-    EXPECT_DOUBLE_EQ(s.std[2], 0.2616);
+    ASSERT_EQ(s.normalization.mean.size(), 3u);
+    EXPECT_DOUBLE_EQ(s.normalization.mean[0], 0.4914);
+    EXPECT_DOUBLE_EQ(s.normalization.std[2], 0.2616);
 
     mwb::test::writeCifar100(dir / "cifar-100-binary", 10, 5);
     data.dataset = "cifar100";
@@ -54,13 +55,13 @@ TEST(DatasetFactory, FashionMnistAndUnknownNames) {
     config.data.dataset = "fashion-mnist";
     config.data.trainLimit = 100;
     config.data.testLimit = 50;
-    const auto s = loadDataset(config);
+    const auto s = mwb::train::loadDataset(config);
     EXPECT_EQ(s.train.size(), 100);
     EXPECT_EQ(s.test.size(), 50);
-    EXPECT_EQ(s.mean, std::vector<double>{0.2860});
+    EXPECT_EQ(s.normalization.mean, std::vector<double>{0.2860});
     config.data.dataset = "mnist-ish";
-    EXPECT_THROW(loadDataset(config), mwb::Error);
+    EXPECT_THROW(mwb::train::loadDataset(config), mwb::Error);
     config.data.dataset = "folder";
     config.data.folder = "";
-    EXPECT_THROW(loadDataset(config), mwb::Error);
+    EXPECT_THROW(mwb::train::loadDataset(config), mwb::Error);
 }

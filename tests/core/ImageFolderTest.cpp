@@ -47,7 +47,7 @@ TEST(ImageFolder, ClassesAreSortedFoldersImagesDecodedResizedAndRgb) {
             EXPECT_GE(px[2], 250);
         }
     }
-    ASSERT_EQ(s.mean.size(), 3u);
+    ASSERT_EQ(s.normalization.mean.size(), 3u);
     // The split is seeded: the same on every call, different for another seed.
     const auto again = readImageFolder(dir / "root", o);
     EXPECT_TRUE(torch::equal(again.test.labels, s.test.labels));

@@ -15,7 +15,7 @@ TEST(RandomErasing, TriggerRateAreaAndAspectWithinBounds) {
     int erased = 0;
     for (int i = 0; i < n; ++i) {
         std::fill(img.begin(), img.end(), 1.0f);
-        std::vector<AppliedOp> ops;
+        std::vector<mwb::data::AppliedOp> ops;
         randomErasing(img.data(), c, h, w, o, rng, &ops);
         int zeros = 0, y0 = h, y1 = -1, x0 = w, x1 = -1;
         for (int y = 0; y < h; ++y)

@@ -8,16 +8,14 @@
 #include <thread>
 
 #include "mwb/Error.h"
-#include "mwb/augment/Transform.h"
 #include "mwb/data/DataLoader.h"
-#include "mwb/data/DatasetFactory.h"
 #include "mwb/io/Checkpoint.h"
 #include "mwb/io/MetricsLog.h"
-#include "mwb/model/ModelFactory.h"
 #include "mwb/ops/CpuIsa.h"
 #include "mwb/sys/Device.h"
 #include "mwb/sys/Threads.h"
 #include "mwb/train/Evaluator.h"
+#include "mwb/train/Factories.h"
 #include "mwb/train/Precision.h"
 #include "mwb/train/Presets.h"
 #include "mwb/train/Trainer.h"
@@ -297,16 +295,16 @@ TEST(Trainer, ModelThatDoesNotFitTheDataIsAnError) {
 TEST(Evaluator, OneIdentityTtaViewEqualsPlainEvaluation) {
     sys::configureThreads(0);
     train::Config config = tinyConfig(tempDir("evaluator"));
-    const auto splits = data::loadDataset(config);
+    const auto splits = train::loadDataset(config);
     torch::manual_seed(3);
-    auto model = model::makeModel(config);
+    auto model = train::makeModel(config);
     model->eval();
     data::LoaderOptions lo;
     lo.batchSize = 24;  // 64 images: a last partial batch too
     lo.shuffle = false;
     lo.dropLast = false;
     lo.workers = -1;
-    data::DataLoader loader(splits.test, augment::makeEvalTransform(config, splits), lo);
+    data::DataLoader loader(splits.test, train::makeEvalTransform(config, splits.normalization), lo);
 
     train::EvalSetup setup;
     setup.ttaViews = 1;

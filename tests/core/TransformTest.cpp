@@ -5,17 +5,15 @@
 
 #include "mwb/Error.h"
 #include "mwb/augment/Transform.h"
+#include "mwb/train/Factories.h"
 
 using namespace mwb::augment;
+using mwb::train::makeEvalTransform;
+using mwb::train::makeTrainTransform;
 
 namespace {
 
-mwb::data::DataSplits rgbSplits() {
-    mwb::data::DataSplits s;
-    s.mean = {0.5, 0.4, 0.3};
-    s.std = {0.25, 0.2, 0.1};
-    return s;
-}
+mwb::data::Normalization rgbNormalization() { return {{0.5, 0.4, 0.3}, {0.25, 0.2, 0.1}}; }
 
 cv::Mat noise(int h, int w, int c, int seed) {
     cv::Mat m(h, w, CV_8UC(c));
@@ -28,7 +26,7 @@ cv::Mat noise(int h, int w, int c, int seed) {
 
 TEST(Transform, EvalNormalisesPerChannelToChw) {
     mwb::train::Config config;
-    const auto t = makeEvalTransform(config, rgbSplits());
+    const auto t = makeEvalTransform(config, rgbNormalization());
     const cv::Mat img = noise(32, 32, 3, 1);
     std::mt19937_64 rng(0);
     const auto out = (*t)(img, rng);
@@ -40,7 +38,7 @@ TEST(Transform, EvalNormalisesPerChannelToChw) {
 
 TEST(Transform, TrainIsAFunctionOfTheSeedOnly) {
     mwb::train::Config config;  // the V2 recipe: crop, flip, AutoAugment CIFAR-10, erasing
-    const auto t = makeTrainTransform(config, rgbSplits());
+    const auto t = makeTrainTransform(config, rgbNormalization());
     const cv::Mat img = noise(32, 32, 3, 2);
     std::mt19937_64 a(9), b(9), c(10);
     const auto x = (*t)(img, a), y = (*t)(img, b);
@@ -56,23 +54,23 @@ TEST(Transform, SwitchesDecideWhichOpsRun) {
     config.autoAugment.enabled = false;
     config.randomErasing.enabled = false;
     config.data.hflip = false;
-    const auto t = makeTrainTransform(config, rgbSplits());
+    const auto t = makeTrainTransform(config, rgbNormalization());
     std::mt19937_64 rng(3);
     for (int i = 0; i < 20; ++i) {
-        std::vector<AppliedOp> ops;
+        std::vector<mwb::data::AppliedOp> ops;
         (*t)(noise(32, 32, 3, i), rng, &ops);
         ASSERT_EQ(ops.size(), 1u);
         EXPECT_EQ(ops[0].name, "RandomCrop");
         EXPECT_LE(ops[0].magnitude, 4.0);
     }
     config.data.cropPadding = 0;
-    const auto none = makeTrainTransform(config, rgbSplits());
-    std::vector<AppliedOp> ops;
+    const auto none = makeTrainTransform(config, rgbNormalization());
+    std::vector<mwb::data::AppliedOp> ops;
     (*none)(noise(32, 32, 3, 0), rng, &ops);
     EXPECT_TRUE(ops.empty());
     config.autoAugment.enabled = true;
     config.autoAugment.policy = "rand";
-    const auto rand = makeTrainTransform(config, rgbSplits());
+    const auto rand = makeTrainTransform(config, rgbNormalization());
     int applied = 0;
     for (int i = 0; i < 50; ++i) {
         ops.clear();
@@ -81,17 +79,14 @@ TEST(Transform, SwitchesDecideWhichOpsRun) {
     }
     EXPECT_GT(applied, 50);  // two ops per image, Identity (1 in 14) not recorded
     config.autoAugment.policy = "bogus";
-    EXPECT_THROW(makeTrainTransform(config, rgbSplits()), mwb::Error);
+    EXPECT_THROW(makeTrainTransform(config, rgbNormalization()), mwb::Error);
 }
 
 TEST(Transform, AdaptsSizeAndChannelsToTheModel) {
     mwb::train::Config config;
     config.model.imageSize = 16;
     config.model.inChannels = 3;
-    mwb::data::DataSplits grey;
-    grey.mean = {0.5};
-    grey.std = {0.5};
-    const auto t = makeEvalTransform(config, grey);
+    const auto t = makeEvalTransform(config, {{0.5}, {0.5}});
     const cv::Mat img(28, 28, CV_8UC1, cv::Scalar(255));
     std::mt19937_64 rng(0);
     const auto out = (*t)(img, rng);
@@ -101,10 +96,10 @@ TEST(Transform, AdaptsSizeAndChannelsToTheModel) {
 
 TEST(Transform, DenormalizeInvertsNormalisation) {
     mwb::train::Config config;
-    const auto s = rgbSplits();
+    const auto s = rgbNormalization();
     const auto t = makeEvalTransform(config, s);
     const cv::Mat img = noise(32, 32, 3, 5);
     std::mt19937_64 rng(0);
-    const cv::Mat back = denormalize((*t)(img, rng), s.mean, s.std);
+    const cv::Mat back = denormalize((*t)(img, rng), s);
     EXPECT_EQ(cv::norm(img, back, cv::NORM_INF), 0.0);
 }

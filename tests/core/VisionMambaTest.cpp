@@ -3,14 +3,16 @@
 
 #include "mwb/Error.h"
 #include "mwb/model/DropPath.h"
-#include "mwb/model/ModelFactory.h"
 #include "mwb/model/ModelPresets.h"
 #include "mwb/model/ModelSummary.h"
 #include "mwb/model/VisionMamba.h"
 #include "mwb/sys/Threads.h"
 #include "mwb/train/Autocast.h"
+#include "mwb/train/Factories.h"
 
 using namespace mwb::model;
+using mwb::train::makeModel;
+using mwb::train::modelOptions;
 
 namespace {
 

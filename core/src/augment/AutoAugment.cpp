@@ -3,8 +3,8 @@
 #include <cmath>
 
 #include "mwb/Error.h"
+#include "mwb/Random.h"
 #include "mwb/augment/ImageOps.h"
-#include "mwb/augment/Random.h"
 
 namespace mwb::augment {
 namespace {
@@ -120,7 +120,7 @@ constexpr AugmentOp kRandOps[] = {O::Identity,  O::ShearX,     O::ShearY,    O::
 
 /// Applies one op to `image` through `scratch`, and records it.
 void applyAndRecord(cv::Mat& image, cv::Mat& scratch, AugmentOp op, double magnitude,
-                    std::vector<AppliedOp>* applied) {
+                    std::vector<data::AppliedOp>* applied) {
     if (op == O::Identity) return;
     applyOp(image, scratch, op, magnitude);
     cv::swap(image, scratch);
@@ -212,7 +212,7 @@ void applyOp(const cv::Mat& src, cv::Mat& dst, AugmentOp op, double m) {
 AutoAugment::AutoAugment(AutoAugmentPolicy policy) : table_(&policyTable(policy)) {}
 
 void AutoAugment::operator()(cv::Mat& image, cv::Mat& scratch, std::mt19937_64& rng,
-                             std::vector<AppliedOp>* applied) const {
+                             std::vector<data::AppliedOp>* applied) const {
     // torchvision's get_params: policy id, two probabilities, two signs, always all drawn.
     const auto& sub = (*table_)[static_cast<size_t>(randomIndex(rng, static_cast<int64_t>(table_->size())))];
     const double probs[2] = {uniform01(rng), uniform01(rng)};
@@ -234,7 +234,7 @@ RandAugment::RandAugment(int numOps, int magnitude, int bins)
 }
 
 void RandAugment::operator()(cv::Mat& image, cv::Mat& scratch, std::mt19937_64& rng,
-                             std::vector<AppliedOp>* applied) const {
+                             std::vector<data::AppliedOp>* applied) const {
     constexpr int64_t count = sizeof(kRandOps) / sizeof(kRandOps[0]);
     for (int k = 0; k < numOps_; ++k) {
         const AugmentOp op = kRandOps[randomIndex(rng, count)];

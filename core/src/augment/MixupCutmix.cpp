@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "mwb/augment/Random.h"
+#include "mwb/Random.h"
 
 namespace mwb::augment {
 
@@ -25,12 +25,12 @@ torch::Tensor mixedTargets(const torch::Tensor& labels, int64_t classes, double 
     return y1.mul(lambda).add_(oneHot(labels.flip(0)).mul(1.0 - lambda));
 }
 
-MixupCutmix::MixupCutmix(const train::Config& config, int64_t numClasses)
-    : mixupAlpha_(config.mixup.enabled ? config.mixup.alpha : 0.0),
-      cutmixAlpha_(config.cutmix.enabled ? config.cutmix.alpha : 0.0),
-      prob_(config.mixup.prob),
-      switchProb_(config.mixup.switchProb),
-      smoothing_(config.labelSmoothing.enabled ? config.labelSmoothing.value : 0.0),
+MixupCutmix::MixupCutmix(const MixupOptions& options, int64_t numClasses)
+    : mixupAlpha_(options.mixupAlpha),
+      cutmixAlpha_(options.cutmixAlpha),
+      prob_(options.prob),
+      switchProb_(options.switchProb),
+      smoothing_(options.smoothing),
       classes_(numClasses) {}
 
 MixedBatch MixupCutmix::operator()(const torch::Tensor& images, const torch::Tensor& labels,

@@ -6,20 +6,18 @@
 #include <numeric>
 
 #include "mwb/Error.h"
-#include "mwb/augment/Random.h"
+#include "mwb/Random.h"
 #include "mwb/augment/Transform.h"
 
 namespace mwb::augment {
 
-std::vector<PreviewItem> makePreview(const train::Config& config, const data::Dataset& dataset, int64_t k,
+std::vector<PreviewItem> makePreview(const PipelineOptions& options, const data::Dataset& dataset, int64_t k,
                                      uint64_t seed) {
     if (dataset.size() == 0) throw Error("preview: the data set is empty");
     if (k < 1) throw Error("preview: the count must be at least 1");
     k = std::min(k, dataset.size());
-    data::DataSplits splits;
-    splits.train = dataset;
-    data::normalizationFor(dataset, splits.mean, splits.std);
-    const auto transform = makeTrainTransform(config, splits);
+    const data::Normalization normalization = data::normalizationFor(dataset);
+    const auto transform = makeImagePipeline(options, normalization);
 
     std::vector<int64_t> rows(static_cast<size_t>(dataset.size()));
     std::iota(rows.begin(), rows.end(), 0);
@@ -37,13 +35,13 @@ std::vector<PreviewItem> makePreview(const train::Config& config, const data::Da
                          ? dataset.classNames[static_cast<size_t>(label)] : std::to_string(label);
         std::mt19937_64 rng(imageSeed(seed, 0, item.index));
         const auto tensor = (*transform)(item.original, rng, &item.ops);
-        item.augmented = denormalize(tensor, splits.mean, splits.std);
+        item.augmented = denormalize(tensor, normalization);
         items.push_back(std::move(item));
     }
     return items;
 }
 
-std::string describeOps(const std::vector<AppliedOp>& ops) {
+std::string describeOps(const std::vector<data::AppliedOp>& ops) {
     if (ops.empty()) return "none";
     std::string text;
     for (const auto& op : ops) {

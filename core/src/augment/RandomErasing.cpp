@@ -2,12 +2,12 @@
 
 #include <cmath>
 
-#include "mwb/augment/Random.h"
+#include "mwb/Random.h"
 
 namespace mwb::augment {
 
 void randomErasing(float* data, int c, int h, int w, const RandomErasingOptions& o,
-                   std::mt19937_64& rng, std::vector<AppliedOp>* applied) {
+                   std::mt19937_64& rng, std::vector<data::AppliedOp>* applied) {
     if (uniform01(rng) > o.prob) return;
     const double area = double(h) * double(w);
     const double logLo = std::log(o.minAspect), logHi = std::log(1.0 / o.minAspect);

@@ -6,15 +6,15 @@
 #include <optional>
 
 #include "mwb/Error.h"
+#include "mwb/Random.h"
 #include "mwb/augment/AutoAugment.h"
 #include "mwb/augment/ImageOps.h"
-#include "mwb/augment/Random.h"
 #include "mwb/augment/RandomErasing.h"
 
 namespace mwb::augment {
 namespace {
 
-/// Steps of one pipeline; a disabled step is simply absent.
+/// The resolved steps of one pipeline; a step that is off is simply absent.
 struct PipelineSteps {
     int64_t size = 32, channels = 3;
     int padding = 0;                    // random crop padding (0: no crop)
@@ -30,14 +30,14 @@ struct Scratch {
     cv::Mat a, b, grey;
 };
 
-class ImagePipeline final : public Transform {
+class ImagePipeline final : public data::Transform {
 public:
     explicit ImagePipeline(PipelineSteps steps) : s_(std::move(steps)) {}
 
     std::array<int64_t, 3> outputShape() const override { return {s_.channels, s_.size, s_.size}; }
 
     void apply(const cv::Mat& image, std::mt19937_64& rng, float* out,
-               std::vector<AppliedOp>* applied) const override {
+               std::vector<data::AppliedOp>* applied) const override {
         thread_local Scratch scratch;
         cv::Mat& img = scratch.a;
         const int size = static_cast<int>(s_.size);
@@ -85,57 +85,37 @@ private:
     PipelineSteps s_;
 };
 
-PipelineSteps baseSteps(const train::Config& config, const data::DataSplits& splits) {
+}  // namespace
+
+std::shared_ptr<const data::Transform> makeImagePipeline(const PipelineOptions& options,
+                                                         const data::Normalization& normalization) {
     PipelineSteps s;
-    s.size = config.model.imageSize;
-    s.channels = config.model.inChannels;
+    s.size = options.imageSize;
+    s.channels = options.channels;
     if (s.channels != 1 && s.channels != 3)
         throw Error("model.in_channels: " + std::to_string(s.channels) + " is not 1 or 3");
+    if (normalization.mean.empty() || normalization.mean.size() != normalization.std.size())
+        throw Error("image pipeline: the normalization needs one mean and one std per channel");
     for (int64_t c = 0; c < s.channels; ++c) {
         // Statistics of a grey data set serve every channel of an RGB model, and vice versa.
-        const size_t k = std::min<size_t>(static_cast<size_t>(c), splits.mean.size() - 1);
-        const double mean = splits.mean.at(k), std = splits.std.at(k);
+        const size_t k = std::min<size_t>(static_cast<size_t>(c), normalization.mean.size() - 1);
+        const double mean = normalization.mean[k], std = normalization.std[k];
         s.scale.push_back(static_cast<float>(1.0 / (255.0 * std)));
         s.shift.push_back(static_cast<float>(-mean / std));
     }
-    return s;
-}
-
-}  // namespace
-
-torch::Tensor Transform::operator()(const cv::Mat& image, std::mt19937_64& rng,
-                                    std::vector<AppliedOp>* applied) const {
-    const auto shape = outputShape();
-    auto out = torch::empty({shape[0], shape[1], shape[2]}, torch::kFloat);
-    apply(image, rng, out.data_ptr<float>(), applied);
-    return out;
-}
-
-std::shared_ptr<const Transform> makeTrainTransform(const train::Config& config, const data::DataSplits& splits) {
-    PipelineSteps s = baseSteps(config, splits);
-    s.padding = static_cast<int>(config.data.cropPadding);
-    s.hflip = config.data.hflip;
-    if (config.autoAugment.enabled) {
-        if (config.autoAugment.policy == "rand")
-            s.randAugment.emplace(static_cast<int>(config.autoAugment.randOps),
-                                  static_cast<int>(config.autoAugment.randMagnitude));
-        else
-            s.autoAugment.emplace(parseAutoAugmentPolicy(config.autoAugment.policy));
-    }
-    if (config.randomErasing.enabled) {
-        RandomErasingOptions e;
-        e.prob = config.randomErasing.prob;
-        e.perPixel = config.randomErasing.mode == "pixel";
-        s.erasing = e;
-    }
+    s.padding = static_cast<int>(options.cropPadding);
+    s.hflip = options.hflip;
+    if (options.autoAugment == "rand")
+        s.randAugment.emplace(static_cast<int>(options.randOps), static_cast<int>(options.randMagnitude));
+    else if (!options.autoAugment.empty())
+        s.autoAugment.emplace(parseAutoAugmentPolicy(options.autoAugment));
+    s.erasing = options.erasing;
     return std::make_shared<ImagePipeline>(std::move(s));
 }
 
-std::shared_ptr<const Transform> makeEvalTransform(const train::Config& config, const data::DataSplits& splits) {
-    return std::make_shared<ImagePipeline>(baseSteps(config, splits));
-}
-
-cv::Mat denormalize(const torch::Tensor& chw, const std::vector<double>& mean, const std::vector<double>& std) {
+cv::Mat denormalize(const torch::Tensor& chw, const data::Normalization& normalization) {
+    const auto& mean = normalization.mean;
+    const auto& std = normalization.std;
     const auto t = chw.to(torch::kFloat).contiguous();
     const int c = static_cast<int>(t.size(0)), h = static_cast<int>(t.size(1)), w = static_cast<int>(t.size(2));
     cv::Mat out(h, w, CV_8UC(c));

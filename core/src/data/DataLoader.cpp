@@ -5,12 +5,12 @@
 #include <numeric>
 
 #include "mwb/Error.h"
-#include "mwb/augment/Random.h"
+#include "mwb/Random.h"
 #include "mwb/sys/Threads.h"
 
 namespace mwb::data {
 
-DataLoader::DataLoader(const Dataset& dataset, std::shared_ptr<const augment::Transform> transform,
+DataLoader::DataLoader(const Dataset& dataset, std::shared_ptr<const Transform> transform,
                        LoaderOptions options)
     : dataset_(dataset), transform_(std::move(transform)), options_(options) {
     if (options_.batchSize < 1) throw Error("loader: batch size must be at least 1");
@@ -29,9 +29,9 @@ std::vector<int64_t> DataLoader::epochOrder(int64_t epoch) const {
     std::vector<int64_t> rows(static_cast<size_t>(dataset_.size()));
     std::iota(rows.begin(), rows.end(), 0);
     if (options_.shuffle) {  // Fisher-Yates from our own draws: the same on every platform
-        std::mt19937_64 rng(augment::mixBits(augment::mixBits(options_.seed) ^ static_cast<uint64_t>(epoch)));
+        std::mt19937_64 rng(mixBits(mixBits(options_.seed) ^ static_cast<uint64_t>(epoch)));
         for (int64_t i = static_cast<int64_t>(rows.size()) - 1; i > 0; --i)
-            std::swap(rows[static_cast<size_t>(i)], rows[static_cast<size_t>(augment::randomIndex(rng, i + 1))]);
+            std::swap(rows[static_cast<size_t>(i)], rows[static_cast<size_t>(randomIndex(rng, i + 1))]);
     }
     if (options_.worldSize == 1) return rows;
     const int64_t n = static_cast<int64_t>(rows.size()), ws = options_.worldSize;
@@ -93,7 +93,7 @@ Batch DataLoader::makeBatch(int64_t b) const {
     const int64_t stride = shape[0] * shape[1] * shape[2];
     for (int64_t i = 0; i < count; ++i) {
         const int64_t row = order_[static_cast<size_t>(first + i)];
-        std::mt19937_64 rng(augment::imageSeed(options_.seed, epoch_, row));
+        std::mt19937_64 rng(imageSeed(options_.seed, epoch_, row));
         transform_->apply(dataset_.image(row), rng, out + i * stride);
         batch.labels.data_ptr<int64_t>()[i] = dataset_.label(row);
         batch.indices.data_ptr<int64_t>()[i] = row;

@@ -32,29 +32,23 @@ Dataset Dataset::select(const std::vector<int64_t>& rows) const {
     return d;
 }
 
-void channelStatistics(const Dataset& dataset, std::vector<double>& mean, std::vector<double>& std) {
+Normalization channelStatistics(const Dataset& dataset) {
     const int64_t c = dataset.images.size(3);
     const auto flat = dataset.images.reshape({-1, c}).to(torch::kDouble).div_(255.0);
     const auto m = flat.mean(0), s = flat.std(0, /*unbiased=*/false);
-    mean.assign(m.data_ptr<double>(), m.data_ptr<double>() + c);
-    std.assign(s.data_ptr<double>(), s.data_ptr<double>() + c);
-    for (auto& v : std)
+    Normalization n;
+    n.mean.assign(m.data_ptr<double>(), m.data_ptr<double>() + c);
+    n.std.assign(s.data_ptr<double>(), s.data_ptr<double>() + c);
+    for (auto& v : n.std)
         if (!(v > 1e-6)) v = 1.0;  // a constant channel: avoid dividing by zero
+    return n;
 }
 
-void normalizationFor(const Dataset& dataset, std::vector<double>& mean, std::vector<double>& std) {
-    if (dataset.name == "cifar10") {
-        mean = {0.4914, 0.4822, 0.4465};
-        std = {0.2470, 0.2435, 0.2616};
-    } else if (dataset.name == "cifar100") {
-        mean = {0.5071, 0.4865, 0.4409};
-        std = {0.2673, 0.2564, 0.2762};
-    } else if (dataset.name == "fashion-mnist") {
-        mean = {0.2860};
-        std = {0.3530};
-    } else {
-        channelStatistics(dataset, mean, std);
-    }
+Normalization normalizationFor(const Dataset& dataset) {
+    if (dataset.name == "cifar10") return {{0.4914, 0.4822, 0.4465}, {0.2470, 0.2435, 0.2616}};
+    if (dataset.name == "cifar100") return {{0.5071, 0.4865, 0.4409}, {0.2673, 0.2564, 0.2762}};
+    if (dataset.name == "fashion-mnist") return {{0.2860}, {0.3530}};
+    return channelStatistics(dataset);
 }
 
 }  // namespace mwb::data

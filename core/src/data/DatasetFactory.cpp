@@ -64,19 +64,10 @@ DataSplits loadDataset(const train::DataConfig& data, const LoadOptions& options
         throw Error("data.dataset: unknown data set '" + data.dataset +
                     "' (choose cifar10, cifar100, fashion-mnist or folder)");
     }
-    if (s.mean.empty()) normalizationFor(s.train, s.mean, s.std);
+    if (s.normalization.mean.empty()) s.normalization = normalizationFor(s.train);
     s.train = s.train.first(data.trainLimit);
     s.test = s.test.first(data.testLimit);
     return s;
-}
-
-DataSplits loadDataset(const train::Config& config, bool download, const DownloadProgress& progress) {
-    LoadOptions o;
-    o.imageSize = config.model.imageSize;
-    o.channels = config.model.inChannels;
-    o.download = download;
-    o.progress = progress;
-    return loadDataset(config.data, o);
 }
 
 }  // namespace mwb::data

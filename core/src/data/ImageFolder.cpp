@@ -104,7 +104,7 @@ DataSplits readImageFolder(const std::string& rootPath, const ImageFolderOptions
         splits.train = all.select(train);
         splits.test = all.select(test);
     }
-    channelStatistics(splits.train, splits.mean, splits.std);
+    splits.normalization = channelStatistics(splits.train);
     return splits;
 }
 

@@ -8,7 +8,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include "mwb/Error.h"
-#include "mwb/augment/Transform.h"
 #include "mwb/data/CifarDownload.h"
 #include "mwb/data/CifarReader.h"
 #include "mwb/data/DataLoader.h"
@@ -39,18 +38,12 @@ Dataset pipelineBenchDataset(const std::string& dataDir, std::string* name) {
     return d;
 }
 
-double measurePipelineImagesPerSecond(const train::Config& config, const Dataset& dataset, int64_t workers,
-                                      int64_t images) {
+double measurePipelineImagesPerSecond(const Dataset& dataset, std::shared_ptr<const Transform> transform,
+                                      LoaderOptions options, int64_t images) {
     if (dataset.size() == 0) throw Error("pipeline benchmark: the data set is empty");
-    DataSplits splits;
-    splits.train = dataset;
-    normalizationFor(dataset, splits.mean, splits.std);
-    LoaderOptions o;
-    o.batchSize = std::min(config.data.batchSize, dataset.size());
-    o.workers = workers;
-    o.prefetch = std::max<int64_t>(config.loader.prefetch, workers > 0 ? 2 * workers : 1);
-    o.seed = static_cast<uint64_t>(config.run.seed);
-    DataLoader loader(dataset, augment::makeTrainTransform(config, splits), o);
+    options.batchSize = std::min(options.batchSize, dataset.size());
+    options.prefetch = std::max<int64_t>(options.prefetch, options.workers > 0 ? 2 * options.workers : 1);
+    DataLoader loader(dataset, std::move(transform), options);
     int64_t epoch = 0, done = 0;
     loader.start(epoch);
     if (!loader.next()) throw Error("pipeline benchmark: the data set is smaller than one batch");

@@ -12,9 +12,9 @@
 #include "mwb/dist/Communicator.h"
 #include "mwb/dist/DistEnv.h"
 #include "mwb/io/Checkpoint.h"
-#include "mwb/model/ModelFactory.h"
 #include "mwb/sys/Device.h"
 #include "mwb/train/Autocast.h"
+#include "mwb/train/Factories.h"
 #include "mwb/train/Precision.h"
 
 namespace mwb::train {
@@ -169,10 +169,10 @@ EvalReport evaluateCheckpoint(const std::string& checkpointPath, const EvalOptio
     torch::Device device = sys::resolveDevice(config.run.device);
     if (device.is_cuda() && env.isDistributed()) device = torch::Device(torch::kCUDA, env.localRank);
     if (listener) listener->onLog("loading " + config.data.dataset);
-    const data::DataSplits splits = data::loadDataset(config);
+    const data::DataSplits splits = loadDataset(config);
 
     torch::manual_seed(static_cast<uint64_t>(config.run.seed));
-    auto model = model::makeModel(config);
+    auto model = makeModel(config);
     io::restoreTensors(options.ema ? checkpoint.ema : checkpoint.model, *model, checkpointPath);
     model->to(device);
     model->eval();
@@ -189,7 +189,7 @@ EvalReport evaluateCheckpoint(const std::string& checkpointPath, const EvalOptio
     lo.worldSize = env.worldSize;
     lo.padShards = false;  // every test image counted exactly once
     const auto comm = dist::makeCommunicator(env, device, dist::kCollectiveTimeout);
-    data::DataLoader loader(splits.test, augment::makeEvalTransform(config, splits), lo);
+    data::DataLoader loader(splits.test, makeEvalTransform(config, splits.normalization), lo);
 
     EvalSetup setup;
     setup.device = device;

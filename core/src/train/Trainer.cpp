@@ -20,7 +20,6 @@
 #include "mwb/io/MetricsLog.h"
 #include "mwb/io/RunDirectory.h"
 #include "mwb/model/LayerId.h"
-#include "mwb/model/ModelFactory.h"
 #include "mwb/model/ModelSummary.h"
 #include "mwb/sys/Device.h"
 #include "mwb/sys/Threads.h"
@@ -31,6 +30,7 @@
 #include "mwb/train/ConfigJson.h"
 #include "mwb/train/Ema.h"
 #include "mwb/train/Evaluator.h"
+#include "mwb/train/Factories.h"
 #include "mwb/train/GradClip.h"
 #include "mwb/train/Losses.h"
 #include "mwb/train/Optimizer.h"
@@ -102,14 +102,14 @@ struct Trainer::Impl {
         scaler = AmpScaler(AmpScalerOptions{precision.lossScaling});
 
         listener.onLog("loading " + config.data.dataset);
-        splits = data::loadDataset(config);
+        splits = loadDataset(config);
         checkDataFitsModel();
         listener.onLog("data: " + std::to_string(splits.train.size()) + " training, " +
                        std::to_string(splits.test.size()) + " test images, " +
                        std::to_string(splits.train.classNames.size()) + " classes");
 
         torch::manual_seed(static_cast<uint64_t>(config.run.seed));
-        model = model::makeModel(config);
+        model = makeModel(config);
         model->to(device);
         comm = dist::makeCommunicator(distEnv, device, dist::kCollectiveTimeout);
         if (distEnv.isDistributed()) {
@@ -136,7 +136,7 @@ struct Trainer::Impl {
         optimizer = std::make_unique<Optimizer>(makeParamGroups(*model, rules), config.optimizer);
 
         if (config.ema.enabled) {
-            emaModel = model::makeModel(config);
+            emaModel = makeModel(config);
             emaModel->to(device);
             emaModel->eval();
             ema = std::make_unique<Ema>(*model, *emaModel, config.ema.decay, config.ema.warmup);
@@ -154,18 +154,18 @@ struct Trainer::Impl {
         trainOptions.worldSize = distEnv.worldSize;
         trainOptions.pinMemory = config.loader.enabled && config.loader.pinMemory && device.is_cuda();
         trainLoader = std::make_unique<data::DataLoader>(
-            splits.train, augment::makeTrainTransform(config, splits), trainOptions);
+            splits.train, makeTrainTransform(config, splits.normalization), trainOptions);
         data::LoaderOptions evalOptions = trainOptions;
         evalOptions.batchSize = std::max<int64_t>(config.data.batchSize, 256);
         evalOptions.shuffle = false;
         evalOptions.dropLast = false;
         evalOptions.padShards = false;
         evalLoader = std::make_unique<data::DataLoader>(
-            splits.test, augment::makeEvalTransform(config, splits), evalOptions);
+            splits.test, makeEvalTransform(config, splits.normalization), evalOptions);
 
         schedule = std::make_unique<LrSchedule>(config, trainLoader->batchesPerEpoch());
         if (config.mixup.enabled || config.cutmix.enabled) {
-            mix = std::make_unique<augment::MixupCutmix>(config, config.model.numClasses);
+            mix = std::make_unique<augment::MixupCutmix>(mixupOptions(config), config.model.numClasses);
         }
     }
 

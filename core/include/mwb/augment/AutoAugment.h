@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "mwb/augment/AppliedOp.h"
+#include "mwb/data/AppliedOp.h"
 
 namespace mwb::augment {
 
@@ -56,7 +56,7 @@ public:
     explicit AutoAugment(AutoAugmentPolicy policy);
     /// Augments `image` in place (scratch is a reusable buffer); appends what it did to `applied`.
     void operator()(cv::Mat& image, cv::Mat& scratch, std::mt19937_64& rng,
-                    std::vector<AppliedOp>* applied = nullptr) const;
+                    std::vector<data::AppliedOp>* applied = nullptr) const;
 
 private:
     const std::vector<SubPolicy>* table_;
@@ -68,7 +68,7 @@ public:
     RandAugment(int numOps, int magnitude, int bins = 31);
     /// Augments `image` in place; appends what it did to `applied`.
     void operator()(cv::Mat& image, cv::Mat& scratch, std::mt19937_64& rng,
-                    std::vector<AppliedOp>* applied = nullptr) const;
+                    std::vector<data::AppliedOp>* applied = nullptr) const;
 
 private:
     int numOps_, magnitude_, bins_;

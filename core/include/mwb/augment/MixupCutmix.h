@@ -7,7 +7,6 @@
 
 #include <random>
 
-#include "mwb/train/Config.h"
 
 namespace mwb::augment {
 
@@ -19,11 +18,19 @@ struct MixedBatch {
     bool cutmix = false;    // CutMix (true) or Mixup (false) was applied
 };
 
-/// Mixup / CutMix as switched on in a config.
+/// What to mix and how (train::mixupOptions reads them from a config).
+struct MixupOptions {
+    double mixupAlpha = 0.0;   // Beta(alpha, alpha) of Mixup's weight; 0: Mixup off
+    double cutmixAlpha = 0.0;  // the same for CutMix; 0: CutMix off
+    double prob = 1.0;         // probability that a batch is mixed at all
+    double switchProb = 0.5;   // probability of CutMix instead of Mixup when both are on
+    double smoothing = 0.0;    // label smoothing of the targets
+};
+
+/// Mixup / CutMix as switched on in the options.
 class MixupCutmix {
 public:
-    /// Reads mixup (alpha, prob, switch_prob), cutmix (alpha) and label_smoothing.
-    MixupCutmix(const train::Config& config, int64_t numClasses);
+    MixupCutmix(const MixupOptions& options, int64_t numClasses);
     /// Mixes `images` (float B,C,H,W; not modified) with labels (int64 B). With mixup and
     /// cutmix both off, images are returned unchanged with smoothed one-hot targets.
     MixedBatch operator()(const torch::Tensor& images, const torch::Tensor& labels, std::mt19937_64& rng) const;

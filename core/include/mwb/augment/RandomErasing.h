@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "mwb/augment/AppliedOp.h"
+#include "mwb/data/AppliedOp.h"
 
 namespace mwb::augment {
 
@@ -22,6 +22,6 @@ struct RandomErasingOptions {
 /// (`data`, c x h x w) by 0 or noise: up to 10 tries to find a box that fits, as timm does.
 /// Appends {"RandomErasing", box area share} to `applied` when it erased.
 void randomErasing(float* data, int c, int h, int w, const RandomErasingOptions& options,
-                   std::mt19937_64& rng, std::vector<AppliedOp>* applied = nullptr);
+                   std::mt19937_64& rng, std::vector<data::AppliedOp>* applied = nullptr);
 
 }  // namespace mwb::augment

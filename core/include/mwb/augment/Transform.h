@@ -1,48 +1,43 @@
 #pragma once
-// The per-image pipeline: uint8 HWC image -> normalised float CHW tensor, built from a Config.
+// The image pipelines behind data::Transform: uint8 HWC image -> normalised float CHW tensor.
 //   train: [resize] -> random crop (zero padding) -> horizontal flip -> AutoAugment or
 //          RandAugment -> to float + normalise -> random erasing
-//   eval:  [resize] -> to float + normalise
-// Channels are adapted to model.in_channels (grey replicated to RGB, RGB reduced to luma).
+//   eval:  [resize] -> to float + normalise (the default options: every random step off)
+// Channels are adapted to `channels` (grey replicated to RGB, RGB reduced to luma).
+// train::makeTrainTransform / makeEvalTransform (train/Factories.h) build them from a Config.
 
 #include <opencv2/core/mat.hpp>
 #include <torch/types.h>
 
-#include <array>
 #include <memory>
-#include <random>
+#include <optional>
+#include <string>
 #include <vector>
 
-#include "mwb/augment/AppliedOp.h"
+#include "mwb/augment/RandomErasing.h"
 #include "mwb/data/Dataset.h"
-#include "mwb/train/Config.h"
+#include "mwb/data/Transform.h"
 
 namespace mwb::augment {
 
-/// A per-image transform. Pure: the output depends only on the image and the RNG's state,
-/// so the same seed gives the same tensor on any thread.
-class Transform {
-public:
-    virtual ~Transform() = default;
-    /// Output shape (channels, height, width).
-    virtual std::array<int64_t, 3> outputShape() const = 0;
-    /// Writes the normalised CHW floats of `image` into `out` (outputShape() elements);
-    /// appends the ops it applied to `applied`. The loader's path: no tensor allocated.
-    virtual void apply(const cv::Mat& image, std::mt19937_64& rng, float* out,
-                       std::vector<AppliedOp>* applied = nullptr) const = 0;
-    /// The same as a new float (C, H, W) tensor.
-    torch::Tensor operator()(const cv::Mat& image, std::mt19937_64& rng,
-                             std::vector<AppliedOp>* applied = nullptr) const;
+/// The steps of one pipeline; a step that is off is simply absent.
+struct PipelineOptions {
+    int64_t imageSize = 32;     // output height and width (resized when the image differs)
+    int64_t channels = 3;       // output channels: 1 or 3
+    int64_t cropPadding = 0;    // random crop padding in pixels (0: no crop)
+    bool hflip = false;         // random horizontal flip
+    std::string autoAugment;    // "" (off), an AutoAugment policy (cifar10, imagenet, svhn) or "rand"
+    int64_t randOps = 2;        // RandAugment: ops per image
+    int64_t randMagnitude = 9;  // RandAugment: magnitude bin 0..30
+    std::optional<RandomErasingOptions> erasing;  // after normalisation; absent: off
 };
 
-/// The training pipeline of `config` (crop, flip, AutoAugment/RandAugment, normalise with
-/// splits.mean/std, erasing), each step as switched on in the config.
-std::shared_ptr<const Transform> makeTrainTransform(const train::Config& config, const data::DataSplits& splits);
-
-/// The evaluation pipeline: resize if needed, normalise.
-std::shared_ptr<const Transform> makeEvalTransform(const train::Config& config, const data::DataSplits& splits);
+/// The pipeline of `options`, normalising with `normalization`. Throws mwb::Error when the
+/// channels are not 1 or 3 or the policy is unknown.
+std::shared_ptr<const data::Transform> makeImagePipeline(const PipelineOptions& options,
+                                                         const data::Normalization& normalization);
 
 /// Normalised CHW floats back to a uint8 HWC image (for previews).
-cv::Mat denormalize(const torch::Tensor& chw, const std::vector<double>& mean, const std::vector<double>& std);
+cv::Mat denormalize(const torch::Tensor& chw, const data::Normalization& normalization);
 
 }  // namespace mwb::augment

@@ -15,8 +15,8 @@
 #include <thread>
 #include <vector>
 
-#include "mwb/augment/Transform.h"
 #include "mwb/data/Dataset.h"
+#include "mwb/data/Transform.h"
 
 namespace mwb::data {
 
@@ -45,7 +45,7 @@ struct Batch {
 class DataLoader {
 public:
     /// The data set is shared (tensors are reference counted), not copied.
-    DataLoader(const Dataset& dataset, std::shared_ptr<const augment::Transform> transform, LoaderOptions options);
+    DataLoader(const Dataset& dataset, std::shared_ptr<const Transform> transform, LoaderOptions options);
     ~DataLoader();  // stops and joins
     DataLoader(const DataLoader&) = delete;
     DataLoader& operator=(const DataLoader&) = delete;
@@ -68,7 +68,7 @@ private:
     void workerLoop();
 
     Dataset dataset_;
-    std::shared_ptr<const augment::Transform> transform_;
+    std::shared_ptr<const Transform> transform_;
     LoaderOptions options_;
     int64_t epoch_ = 0;
     std::vector<int64_t> order_;  // this epoch's rows for this rank

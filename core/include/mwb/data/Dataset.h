@@ -28,17 +28,22 @@ struct Dataset {
     Dataset select(const std::vector<int64_t>& rows) const;
 };
 
-/// The two splits of a run and the per-channel statistics used to normalise them.
-struct DataSplits {
-    Dataset train, test;
+/// Per-channel statistics a transform normalises with: x' = (x / 255 - mean) / std.
+struct Normalization {
     std::vector<double> mean, std;  // per channel, in [0, 1] units
 };
 
-/// Per-channel mean and standard deviation of `dataset`'s pixels in [0, 1] units.
-void channelStatistics(const Dataset& dataset, std::vector<double>& mean, std::vector<double>& std);
+/// The two splits of a run and the statistics used to normalise them.
+struct DataSplits {
+    Dataset train, test;
+    Normalization normalization;
+};
 
-/// The mean and std to normalise `dataset` with: the published values for cifar10, cifar100
+/// Per-channel mean and standard deviation of `dataset`'s pixels in [0, 1] units.
+Normalization channelStatistics(const Dataset& dataset);
+
+/// The statistics to normalise `dataset` with: the published values for cifar10, cifar100
 /// and fashion-mnist, else measured on the data set itself.
-void normalizationFor(const Dataset& dataset, std::vector<double>& mean, std::vector<double>& std);
+Normalization normalizationFor(const Dataset& dataset);
 
 }  // namespace mwb::data

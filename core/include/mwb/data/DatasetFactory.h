@@ -23,8 +23,4 @@ struct LoadOptions {
 /// and what to do (for missing CIFAR files: which archive to put where).
 DataSplits loadDataset(const train::DataConfig& data, const LoadOptions& options = {});
 
-/// As above with the image size and channels of config.model.
-DataSplits loadDataset(const train::Config& config, bool download = false,
-                       const DownloadProgress& progress = {});
-
 }  // namespace mwb::data

@@ -2,10 +2,12 @@
 // Throughput of the training input pipeline, for `mambawb bench --data` and bench/DataBench.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "mwb/data/DataLoader.h"
 #include "mwb/data/Dataset.h"
-#include "mwb/train/Config.h"
+#include "mwb/data/Transform.h"
 
 namespace mwb::data {
 
@@ -14,11 +16,11 @@ namespace mwb::data {
 /// geometry, available offline). `name` says which.
 Dataset pipelineBenchDataset(const std::string& dataDir, std::string* name = nullptr);
 
-/// Images per second that a DataLoader with `workers` threads (-1: synchronous) delivers
-/// through config's full training transform (crop, flip, AutoAugment, normalise, erasing,
-/// collation into batches of data.batch_size), over at least `images` images of `dataset`
-/// (after one warm-up batch).
-double measurePipelineImagesPerSecond(const train::Config& config, const Dataset& dataset, int64_t workers,
-                                      int64_t images);
+/// Images per second that a DataLoader with `options` (options.workers threads, -1:
+/// synchronous; the prefetch raised to 2 x workers, the batch capped at the data set) delivers
+/// through `transform` (for the benchmarks: the run's full training transform), over at least
+/// `images` images of `dataset` (after one warm-up batch).
+double measurePipelineImagesPerSecond(const Dataset& dataset, std::shared_ptr<const Transform> transform,
+                                      LoaderOptions options, int64_t images);
 
 }  // namespace mwb::data

@@ -1,11 +1,12 @@
 #pragma once
-// Random numbers for augmentations, defined bit for bit from std::mt19937_64's output so that
-// a seed gives the same image on every platform and standard library.
+// Random numbers for the data order and the augmentations, defined bit for bit from
+// std::mt19937_64's output so that a seed gives the same images on every platform and standard
+// library. Below every layer (std only): the loader shuffles with it, augment draws with it.
 
 #include <cstdint>
 #include <random>
 
-namespace mwb::augment {
+namespace mwb {
 
 /// Uniform double in [0, 1) from the top 53 bits of one draw.
 inline double uniform01(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
@@ -35,4 +36,4 @@ inline uint64_t imageSeed(uint64_t seed, int64_t epoch, int64_t index) {
     return mixBits(mixBits(mixBits(seed) ^ static_cast<uint64_t>(epoch)) ^ static_cast<uint64_t>(index));
 }
 
-}  // namespace mwb::augment
+}  // namespace mwb

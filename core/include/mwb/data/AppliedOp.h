@@ -3,7 +3,7 @@
 
 #include <string>
 
-namespace mwb::augment {
+namespace mwb::data {
 
 /// An op that changed an image: its name ("Rotate", "RandomCrop", ...) and magnitude
 /// (degrees, pixels, factor offset, bits, threshold, ...; 0 for ops without one).
@@ -12,4 +12,4 @@ struct AppliedOp {
     double magnitude = 0.0;
 };
 
-}  // namespace mwb::augment
+}  // namespace mwb::data
