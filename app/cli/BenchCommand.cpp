@@ -42,6 +42,7 @@ struct BenchOptions {
     std::string dataDir;       // where to look for CIFAR-10 (--data)
     int64_t images = 20000;    // images per pipeline measurement (--data)
     std::string profile;       // Chrome trace of one train step goes here (empty: none)
+    std::string amp = "auto";  // the step precision reported and profiled: auto, fp32 or bf16
 };
 
 using Clock = std::chrono::steady_clock;
@@ -187,14 +188,17 @@ void runBench(const BenchOptions& b, const GlobalOptions& global) {
         << model::parameterCount(*model::VisionMamba(o)) << " parameters; batch " << b.batchSize
         << ", " << threads << " threads" << std::endl;
 
-    // What a training run would use here: amp.dtype auto, the kernel path MWB_CPU_ISA or the
-    // CPU picks. Both go with every figure, so a figure names the machine that made it.
-    const auto precision = train::resolvePrecision(train::AmpConfig{}, sys::computeTarget(torch::kCPU));
+    // The step's precision (--amp auto: what a run picks here) and the kernel path (MWB_CPU_ISA
+    // or the CPU's best) go with every figure, so a figure names the machine that made it.
+    train::AmpConfig amp;
+    amp.enabled = b.amp != "fp32";
+    amp.dtype = b.amp == "fp32" ? "auto" : b.amp;
+    const auto precision = train::resolvePrecision(amp, sys::computeTarget(torch::kCPU));
     const auto machine = train::machineInfo(torch::kCPU, threads, precision);
     const auto& cpu = sys::cpuFeatures();
     out << "cpu                " << (cpu.model.empty() ? cpu.arch : cpu.model) << ": "
         << cpu.summary() << "; kernels " << ops::cpuIsaName(ops::activeCpuIsa()) << "\n"
-        << "amp.dtype auto     " << precision.dtype << " (" << precision.reason << ")\n";
+        << "step precision     " << precision.dtype << " (" << precision.reason << ")\n";
 
     const double gemm = sys::measureGemmGflops(1024, 0.5);
     out << "fp32 GEMM          " << gemm << " GFLOP/s (1024x1024)" << std::endl;
@@ -226,7 +230,7 @@ void runBench(const BenchOptions& b, const GlobalOptions& global) {
     }
     out << "\n";
 
-    // The step figure is the precision a run picks here (amp.dtype auto); both are printed.
+    // The step figure is at the precision --amp picks (auto: what a run picks); both are printed.
     const bool bf16 = precision.dtype == "bf16";
     const double ips = bf16 ? ipsH : ipsF;
     const double scansPerStep = static_cast<double>(o.depth) * (o.bidirectional ? 2.0 : 1.0);
@@ -317,6 +321,11 @@ void addBenchCommand(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--batch-size", o->batchSize, "images per train step")->capture_default_str();
     cmd->add_option("--steps", o->steps, "timed train steps per precision")->capture_default_str();
     cmd->add_flag("--json", o->json, "end with one line of JSON holding every figure");
+    cmd->add_option("--amp", o->amp,
+                    "precision of the reported step and the profile: auto (what a run picks "
+                    "here), fp32 or bf16")
+        ->check(CLI::IsMember({"auto", "fp32", "bf16"}))
+        ->capture_default_str();
     cmd->add_option("--profile", o->profile,
                     "also profile one train step: Chrome trace to this file, top ops printed");
     cmd->add_flag("--data", o->data, "measure the V2 input pipeline (images/s) instead");
