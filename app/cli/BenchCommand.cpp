@@ -15,6 +15,7 @@
 #include "Commands.h"
 #include "mwb/Error.h"
 #include "mwb/train/Factories.h"
+#include "mwb/train/Runtime.h"
 #include "mwb/model/ModelPresets.h"
 #include "mwb/model/ModelSummary.h"
 #include "mwb/ops/CpuIsa.h"
@@ -177,10 +178,12 @@ void runBench(const BenchOptions& b, const GlobalOptions& global) {
     if (b.steps < 1) throw Error("--steps must be at least 1");
     // Checked first: a bad path should not cost the minute of measurements before the profile.
     if (!b.profile.empty()) sys::requireWritableTrace(b.profile);
-    const int threads = sys::configureThreads(global.threads);
     train::Config config;
     config.model = resolveModel(b.preset);
     config.dropPath.enabled = false;
+    config.run.device = "cpu";  // the benchmark measures this machine's CPU
+    config.run.threads = global.threads;
+    const int threads = train::resolveRuntime(config).threads;
     const auto o = train::modelOptions(config);
     std::ostream& out = std::cout;
     out << std::fixed << std::setprecision(2);
@@ -273,17 +276,17 @@ void runBench(const BenchOptions& b, const GlobalOptions& global) {
 /// `bench --data`: the full V2 training transform through the DataLoader, on one worker and
 /// on every core.
 void runDataBench(const BenchOptions& b, const GlobalOptions& global) {
-    const int threads = sys::configureThreads(global.threads);
+    train::Config config = train::loadPreset("cifar10-v2");
+    config.run.device = "cpu";
+    config.run.threads = global.threads;
+    const train::Runtime runtime = train::resolveRuntime(config);
+    const int threads = runtime.threads;
     std::string name;
     const data::Dataset dataset = data::pipelineBenchDataset(data::resolveDataDir(b.dataDir), &name);
-    const train::Config config = train::loadPreset("cifar10-v2");
     const int64_t all = sys::hardwareThreads();
     const auto transform = train::makeTrainTransform(config, data::normalizationFor(dataset));
     const auto rate = [&](int64_t workers) {
-        data::LoaderOptions o;
-        o.batchSize = config.data.batchSize;
-        o.prefetch = config.loader.prefetch;
-        o.seed = static_cast<uint64_t>(config.run.seed);
+        data::LoaderOptions o = train::loaderOptions(config, runtime);
         o.workers = workers;
         return data::measurePipelineImagesPerSecond(dataset, transform, o, b.images);
     };

@@ -10,7 +10,6 @@
 #include "LocalWorkers.h"
 #include "ProgressPrinter.h"
 #include "mwb/Error.h"
-#include "mwb/sys/Threads.h"
 #include "mwb/train/Evaluator.h"
 #include "mwb/train/MetricsJson.h"
 
@@ -51,13 +50,13 @@ void addEvalCommand(CLI::App& app, const GlobalOptions& global) {
     addNprocOption(*cmd, o->nproc);
     cmd->callback([o, &global] {
         if (o->nproc > 1) return runAsLocalWorkers(o->nproc, global.argv);
-        sys::configureThreads(global.threads);
+        o->eval.threads = global.threads;
         // In a data-parallel evaluation every rank gets the whole report; rank 0 prints it.
         const bool mainRank = isMainRank();
         ProgressPrinter printer(std::cerr, !o->json && ::isatty(STDERR_FILENO) == 1);
         train::TrainListener quiet;
         train::TrainListener& listener = mainRank ? static_cast<train::TrainListener&>(printer) : quiet;
-        const auto report = train::evaluateCheckpoint(o->checkpoint, o->eval, &listener);
+        const auto report = train::evaluateCheckpoint(o->checkpoint, o->eval, &listener).report;
         printer.finishLine();
         if (!mainRank) return;
         if (o->json) {

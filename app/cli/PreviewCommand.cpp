@@ -77,7 +77,7 @@ void runPreview(const PreviewOptions& o) {
     if (!o.preset.empty() && !o.configFile.empty()) throw Error("give either --preset or --config, not both");
     if (o.preset.empty() && o.configFile.empty()) throw Error("give --preset NAME or --config FILE");
     train::Config config = !o.configFile.empty() ? train::loadConfig(o.configFile) : train::loadPreset(o.preset);
-    for (const auto& kv : o.overrides) train::applyOverride(config, kv);
+    train::applyOverrides(config, o.overrides);
     if (!o.dataDir.empty()) config.data.dir = o.dataDir;
     const auto splits = train::loadDataset(config, o.download, printProgress);
     const auto items = augment::makePreview(train::trainPipelineOptions(config), splits.train, o.count, static_cast<uint64_t>(o.seed));

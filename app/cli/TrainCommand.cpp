@@ -39,7 +39,7 @@ train::Config resolveConfig(const TrainOptions& o) {
     train::Config config = !o.configFile.empty() ? train::loadConfig(o.configFile)
                            : !o.preset.empty()   ? train::loadPreset(o.preset)
                                                  : train::Config{};
-    for (const auto& kv : o.overrides) train::applyOverride(config, kv);
+    train::applyOverrides(config, o.overrides);
     if (!o.dataDir.empty()) config.data.dir = o.dataDir;
     if (!o.outDir.empty()) config.run.outDir = o.outDir;
     return config;
@@ -96,7 +96,16 @@ void addTrainCommand(CLI::App& app, const GlobalOptions& global) {
             throw Error("--resume continues a run with its own config; drop --preset, --config, "
                         "--set and --print-config");
         }
-        if (o->nproc > 1 && !o->printConfig) return runAsLocalWorkers(o->nproc, global.argv);
+        if (o->nproc > 1 && !o->printConfig) {
+            try {
+                runAsLocalWorkers(o->nproc, global.argv);
+            } catch (const std::exception& e) {
+                // The launcher's verdict (which rank failed first) ends the stream a front end reads.
+                if (o->events) train::EventWriter(std::cout).onRunEnded({false, e.what()});
+                throw;
+            }
+            return;
+        }
         train::RunControl control;
         installControlHandlers(control);
         // In a data-parallel run rank 0 speaks for all; the others stay quiet.
@@ -120,7 +129,6 @@ void addTrainCommand(CLI::App& app, const GlobalOptions& global) {
             if (config.run.threads == 0) config.run.threads = global.threads;
             trainer = std::make_unique<train::Trainer>(config, listener, control);
         }
-        if (mainRank && o->events) events.onRunDirectory(trainer->runDirectory());
         try {
             trainer->run();
         } catch (const Error& e) {
@@ -130,6 +138,8 @@ void addTrainCommand(CLI::App& app, const GlobalOptions& global) {
         }
         printer.finishLine();
         g_control = nullptr;
+        if (mainRank && !o->events && control.stop.load())
+            std::cout << "continue with: mambawb train --resume " << trainer->runDirectory() << "\n";
         if (mainRank && !o->events) std::cout << "run directory: " << trainer->runDirectory() << "\n";
     });
 }

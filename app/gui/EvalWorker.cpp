@@ -1,9 +1,7 @@
 #include "EvalWorker.h"
 
 #include "ImageConvert.h"
-#include "mwb/io/Checkpoint.h"
 #include "mwb/train/Evaluator.h"
-#include "mwb/train/Factories.h"
 
 namespace mwb::gui {
 
@@ -19,26 +17,25 @@ void EvalWorker::evaluate(const QString& checkpoint, bool ema, int ttaViews,
         options.ema = ema;
         options.ttaViews = ttaViews;
         options.dataDir = dataDir.toStdString();
-        const train::EvalReport report =
+        const train::CheckpointEvaluation result =
             train::evaluateCheckpoint(checkpoint.toStdString(), options, this, &control_);
+        const train::EvalReport& report = result.report;
 
-        // The misclassified indices point into the test split the evaluator loaded.
+        // The misclassified indices point into the test split the evaluator used.
         std::vector<widgets::GalleryItem> gallery;
-        if (!report.misclassified.empty()) {
-            train::Config config = io::readCheckpoint(checkpoint.toStdString()).state.config;
-            if (!options.dataDir.empty()) config.data.dir = options.dataDir;
-            const data::DataSplits splits = train::loadDataset(config);
+        {
+            const data::Dataset& test = result.test;
             for (size_t i = 0; i < report.misclassified.size(); ++i) {
                 const int64_t index = report.misclassified[i];
-                if (index < 0 || index >= splits.test.size()) continue;
-                const int64_t truth = splits.test.label(index);
+                if (index < 0 || index >= test.size()) continue;
+                const int64_t truth = test.label(index);
                 const int64_t predicted = report.misclassifiedPredictions[i];
                 auto name = [&](int64_t c) {
                     return c >= 0 && c < static_cast<int64_t>(report.classNames.size())
                                ? QString::fromStdString(report.classNames[static_cast<size_t>(c)])
                                : QString::number(c);
                 };
-                gallery.push_back({toQImage(splits.test.image(index)),
+                gallery.push_back({toQImage(test.image(index)),
                                    QStringLiteral("%1\n→ %2").arg(name(truth), name(predicted)),
                                    tr("test image %1\ntrue: %2\npredicted: %3")
                                        .arg(index)

@@ -96,6 +96,17 @@ public:
     /// Shows a recorded run's curves as the current ones (its metrics.csv).
     void showRun(const QString& runDir);
 
+    /// The folder runs go to and the Runs tab lists: the config's run.out_dir, unless that is
+    /// the engine's default, relative "runs" (which would land in whatever folder the app was
+    /// started from): then the runs home, a setting.
+    QString runsFolder() const;
+    /// The runs home: ~/.local/share/mamba-workbench/runs (XDG_DATA_HOME) until changed here
+    /// or with the Runs tab's "Change…"; saved with the settings.
+    QString runsHome() const { return runsHome_; }
+    void setRunsHome(const QString& folder);
+    /// The Runs tab's line naming the folder.
+    QString runsFolderText() const;
+
 public Q_SLOTS:
     void startTraining();
     void togglePause();
@@ -114,6 +125,8 @@ Q_SIGNALS:
     void evaluationFinished();
     /// The augmentation preview shows a new draw.
     void previewUpdated();
+    /// A line was added to the log (the engine's, or the window's own).
+    void logged(const QString& line);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -149,6 +162,7 @@ private:
     QSplitter* splitter_ = nullptr;
     QPlainTextEdit* log_ = nullptr;
     QLabel* runsFolder_ = nullptr;
+    QString runsHome_;
     QAction* trainAction_ = nullptr;
     QAction* pauseAction_ = nullptr;
     QAction* stopAction_ = nullptr;

@@ -34,12 +34,12 @@ template <typename MakeTrainer>
 void TrainingWorker::runGuarded(MakeTrainer make) {
     control_.stop = false;
     control_.pause = false;
-    QString runDir;
+    runStarted_ = false;
+    runDir_.clear();
+    lastEnd_ = {};
     try {
         std::unique_ptr<train::Trainer> trainer = make();
-        runDir = QString::fromStdString(trainer->runDirectory());
-        Q_EMIT started(runDir);
-        trainer->run();
+        trainer->run();  // reports started() through onRunStarted
     } catch (const std::exception& e) {
         // mwb::Error (bad input) and LibTorch failures alike end up as a message in the window.
         Q_EMIT failed(QString::fromUtf8(e.what()));
@@ -49,13 +49,15 @@ void TrainingWorker::runGuarded(MakeTrainer make) {
     const bool stopped = control_.stop.load();
     control_.stop = false;
     control_.pause = false;
-    Q_EMIT finished(runDir, stopped);
+    Q_EMIT finished(QString::fromStdString(runDir_), stopped);
 }
 
 void TrainingWorker::runProcesses(const QStringList& arguments, int processes) {
     control_.stop = false;
     control_.pause = false;
-    std::string runDir;
+    runStarted_ = false;
+    runDir_.clear();
+    lastEnd_ = {};
     QString error;
     QProcess process;
     process.setProgram(workerProgram_);
@@ -72,35 +74,32 @@ void TrainingWorker::runProcesses(const QStringList& arguments, int processes) {
             error = tr("cannot start %1: %2").arg(workerProgram_, process.errorString());
         }
     }
-    QStringList errorLines;  // the launcher's own verdict comes last
+    // Everything the run says comes as events (rank 0's, then the launcher's verdict as a
+    // last run_end when a rank failed); anything else the processes print goes to the log.
     QByteArray out, err;
     auto forward = [&] {
         out += process.readAllStandardOutput();
         for (qsizetype end; (end = out.indexOf('\n')) >= 0; out.remove(0, end + 1)) {
             const std::string line = out.left(end).toStdString();
-            const std::string before = runDir;
             try {
-                if (!train::replayEvent(line, *this, runDir) && !line.empty())
+                if (!train::replayEvent(line, *this) && !line.empty())
                     Q_EMIT logLine(QString::fromStdString(line));
             } catch (const std::exception& e) {
                 Q_EMIT logLine(QString::fromUtf8(e.what()));
             }
-            if (runDir != before) Q_EMIT started(QString::fromStdString(runDir));
         }
         err += process.readAllStandardError();
         for (qsizetype end; (end = err.indexOf('\n')) >= 0; err.remove(0, end + 1)) {
             const QString line = QString::fromUtf8(err.left(end)).trimmed();
-            if (line.isEmpty()) continue;
-            Q_EMIT logLine(line);
-            if (line.startsWith("error: ")) errorLines << line.mid(7);
+            if (!line.isEmpty()) Q_EMIT logLine(line);
         }
     };
     bool stopSent = false, pausedSent = false;
     while (error.isEmpty() && process.state() != QProcess::NotRunning) {
         process.waitForReadyRead(50);
         forward();
-        // Signals wait for the run event: by then every rank has its handlers in place.
-        const auto pid = runDir.empty() ? 0 : static_cast<pid_t>(process.processId());
+        // Signals wait for the run_start event: by then every rank has its handlers in place.
+        const auto pid = runStarted_ ? static_cast<pid_t>(process.processId()) : 0;
         if (control_.stop.load() && !stopSent && pid > 0) {
             ::kill(pid, SIGTERM);  // every rank finishes its step, rank 0 saves a checkpoint
             stopSent = true;
@@ -114,16 +113,16 @@ void TrainingWorker::runProcesses(const QStringList& arguments, int processes) {
         process.waitForFinished(-1);
         forward();
         if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
-            error = !errorLines.isEmpty() ? errorLines.last()
-                                          : tr("the training processes ended with code %1")
-                                                .arg(process.exitCode());
+            error = !lastEnd_.error.empty() ? QString::fromStdString(lastEnd_.error)
+                                            : tr("the training processes ended with code %1")
+                                                  .arg(process.exitCode());
         }
     }
     if (!error.isEmpty()) Q_EMIT failed(error);
     const bool stopped = control_.stop.load() && error.isEmpty();
     control_.stop = false;
     control_.pause = false;
-    Q_EMIT finished(QString::fromStdString(runDir), stopped);
+    Q_EMIT finished(QString::fromStdString(runDir_), stopped);
 }
 
 void TrainingWorker::train(const train::Config& config, int processes) {

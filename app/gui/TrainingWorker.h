@@ -45,11 +45,11 @@ public Q_SLOTS:
     void resume(const QString& runDir, int processes = 1);
 
 Q_SIGNALS:
-    /// The run directory exists and training begins.
-    void started(const QString& runDir);
+    /// Training begins: the run directory exists; `run.history` is what a resumed run already
+    /// has. Both kinds of run, in this process and in several, report it from the engine.
+    void started(const mwb::train::RunStart& run);
     void stepReported(const mwb::train::StepMetrics& step);
     void epochReported(const mwb::train::EpochMetrics& epoch);
-    void evalReported(const mwb::train::EvalReport& report);
     void logLine(const QString& line);
     /// The engine threw; `message` is its text.
     void failed(const QString& message);
@@ -57,9 +57,14 @@ Q_SIGNALS:
     void finished(const QString& runDir, bool stopped);
 
 private:
+    void onRunStarted(const train::RunStart& run) override {
+        runStarted_ = true;
+        runDir_ = run.dir;
+        Q_EMIT started(run);
+    }
+    void onRunEnded(const train::RunEnd& end) override { lastEnd_ = end; }
     void onStep(const train::StepMetrics& m) override { Q_EMIT stepReported(m); }
     void onEpoch(const train::EpochMetrics& m) override { Q_EMIT epochReported(m); }
-    void onEval(const train::EvalReport& r) override { Q_EMIT evalReported(r); }
     void onLog(const std::string& line) override { Q_EMIT logLine(QString::fromStdString(line)); }
 
     template <typename MakeTrainer>
@@ -71,6 +76,10 @@ private:
 
     train::RunControl control_;
     QString workerProgram_ = defaultWorkerProgram();
+    // The run being followed, as its events tell it (reset by each train() and resume()).
+    bool runStarted_ = false;
+    std::string runDir_;
+    train::RunEnd lastEnd_;
 };
 
 }  // namespace mwb::gui

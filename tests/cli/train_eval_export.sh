@@ -19,7 +19,7 @@ grep -Eq '^step 2/8 ' "$work/train.log" || fail "no plain step line"
 grep -Eq '^epoch 1/1 .*top-1 [0-9.]+%' "$work/train.log" || fail "no epoch summary"
 run=$(sed -n 's/^run directory: //p' "$work/train.log")
 [[ -f "$run/config.json" && -f "$run/metrics.csv" && -f "$run/checkpoints/last.pt" &&
-   -f "$run/checkpoints/best.pt" && -d "$run/plots" ]] || fail "run directory layout in '$run'"
+   -f "$run/checkpoints/best.pt" && ! -e "$run/plots" ]] || fail "run directory layout in '$run'"
 [[ $(grep -c '^epoch,' "$run/metrics.csv") -eq 1 ]] || fail "metrics.csv has no epoch row"
 
 # 2. Evaluate: the JSON report's top-1 equals the EMA top-1 of the epoch row.
@@ -59,6 +59,7 @@ kill -INT "$pid"
 wait "$pid" || { cat "$work/stop.log"; fail "interrupted train exited $?"; }
 cat "$work/stop.log"
 grep -q '^stopped at step' "$work/stop.log" || fail "no stop message"
+grep -q '^continue with: mambawb train --resume ' "$work/stop.log" || fail "no resume hint"
 stopped=$(sed -n 's/^run directory: //p' "$work/stop.log")
 [[ -f "$stopped/checkpoints/last.pt" ]] || fail "no checkpoint after SIGINT"
 "$mambawb" train --resume "$stopped" >"$work/resume.log" 2>&1 || { cat "$work/resume.log"; fail "resume"; }

@@ -116,6 +116,23 @@ TEST(Config, CrossFieldRules) {
     EXPECT_NE(errorOf([&] { validate(c); }).find("schedule.min_lr"), std::string::npos);
 }
 
+TEST(Config, OverridesAreValidatedTogetherInAnyOrder) {
+    // data.dataset=folder alone is invalid (no data.folder yet); with the folder it is not.
+    Config a, b;
+    applyOverrides(a, {"data.dataset=folder", "data.folder=/some/images"});
+    applyOverrides(b, {"data.folder=/some/images", "data.dataset=folder"});
+    EXPECT_EQ(a.data.dataset, "folder");
+    EXPECT_EQ(a.data.folder, "/some/images");
+    EXPECT_TRUE(a == b);
+    Config c;
+    EXPECT_NE(errorOf([&] { applyOverrides(c, {"data.dataset=folder"}); }).find("data.folder"),
+              std::string::npos);
+    EXPECT_NE(errorOf([&] { applyOverrides(c, {"model.depth=12", "model.nope=1"}); }).find("model.nope"),
+              std::string::npos);
+    EXPECT_EQ(c.model.depth, Config{}.model.depth) << "a rejected list must leave the config unchanged";
+    EXPECT_EQ(c.data.dataset, Config{}.data.dataset);
+}
+
 TEST(Config, OverridesParseByType) {
     Config c;
     applyOverride(c, "model.depth=12");

@@ -23,6 +23,16 @@ TEST(DistEnv, ReadsTorchrunVariables) {
     EXPECT_EQ(d.localRank, 1);
     EXPECT_EQ(d.masterAddr, "10.1.2.3");
     EXPECT_EQ(d.masterPort, 29600);
+    EXPECT_EQ(d.localWorldSize, 1);  // not given: no other process shares this machine's cores
+    const Env local{{"RANK", "1"}, {"WORLD_SIZE", "4"}, {"LOCAL_RANK", "1"}, {"LOCAL_WORLD_SIZE", "2"}};
+    EXPECT_EQ(distEnvFromEnvironment(&local).localWorldSize, 2);
+    const Env bad{{"RANK", "1"}, {"WORLD_SIZE", "4"}, {"LOCAL_WORLD_SIZE", "0"}};
+    try {
+        distEnvFromEnvironment(&bad);
+        FAIL() << "LOCAL_WORLD_SIZE=0 accepted";
+    } catch (const mwb::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("LOCAL_WORLD_SIZE"), std::string::npos) << e.what();
+    }
 }
 
 TEST(DistEnv, MapsSlurmVariables) {

@@ -49,12 +49,13 @@ TEST(Distributed, AllReduceAndBroadcastAcrossTwoProcesses) {
         std::ifstream in(dir.path() / ("rank" + std::to_string(rank) + ".txt"));
         float sum = 0, bcast = 0;
         double bcastDouble = -1;
-        int world = 0;
-        in >> sum >> bcast >> bcastDouble >> world;
+        int world = 0, local = 0;
+        in >> sum >> bcast >> bcastDouble >> world >> local;
         EXPECT_FLOAT_EQ(sum, 3.0f) << "1 + 2 on rank " << rank;
         EXPECT_FLOAT_EQ(bcast, 10.0f) << "rank 0's value on rank " << rank;
         EXPECT_DOUBLE_EQ(bcastDouble, 0.0);
         EXPECT_EQ(world, 2);
+        EXPECT_EQ(local, 2) << "the launcher's workers share one machine's cores";
     }
 }
 

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "mwb/Error.h"
+#include "mwb/train/ConfigJson.h"
 #include "mwb/train/EventStream.h"
 
 using namespace mwb::train;
@@ -18,6 +19,10 @@ struct Recorder : TrainListener {
     std::vector<EvalReport> reports;
     std::vector<std::string> logs;
     std::vector<std::pair<int64_t, int64_t>> progress;
+    std::vector<RunStart> starts;
+    std::vector<RunEnd> ends;
+    void onRunStarted(const RunStart& r) override { starts.push_back(r); }
+    void onRunEnded(const RunEnd& e) override { ends.push_back(e); }
     void onStep(const StepMetrics& s) override { steps.push_back(s); }
     void onEpoch(const EpochMetrics& e) override { epochs.push_back(e); }
     void onEval(const EvalReport& r) override { reports.push_back(r); }
@@ -33,6 +38,7 @@ TEST(EventStream, ReplayGivesBackEveryReport) {
     StepMetrics s;
     s.step = 7;
     s.epoch = 1;
+    s.epochs = 10;
     s.stepInEpoch = 3;
     s.stepsPerEpoch = 4;
     s.totalSteps = 40;
@@ -66,25 +72,45 @@ TEST(EventStream, ReplayGivesBackEveryReport) {
     r.confusion = {{1, 0}, {1, 1}};
     r.misclassified = {2};
     r.misclassifiedPredictions = {0};
-    writer.onRunDirectory("runs/20240101-000000-x");
+    RunStart start;
+    start.dir = "runs/20240101-000000-x";
+    start.config.model.depth = 3;
+    start.config.run.name = "x";
+    start.history.steps = {s};
+    start.history.epochs = {e};
+    writer.onRunStarted(start);
     writer.onStep(s);
     writer.onEpoch(e);
     writer.onEval(r);
     writer.onLog("saved \"last.pt\"\nnext line");
     writer.onEvalProgress(2, 5);
+    writer.onRunEnded({true, ""});
+    writer.onRunEnded({false, "rank 1 was killed by signal 9 (Killed)"});
 
     Recorder got;
-    std::string runDir, line;
+    std::string line;
     int lines = 0;
     while (std::getline(stream, line)) {
-        EXPECT_TRUE(replayEvent(line, got, runDir)) << line;
+        EXPECT_TRUE(replayEvent(line, got)) << line;
         ++lines;
     }
-    EXPECT_EQ(lines, 6);  // one line per event, even for a log line holding a newline
-    EXPECT_EQ(runDir, "runs/20240101-000000-x");
+    EXPECT_EQ(lines, 8);  // one line per event, even for a log line holding a newline
+    ASSERT_EQ(got.starts.size(), 1u);
+    EXPECT_EQ(got.starts[0].dir, "runs/20240101-000000-x");
+    EXPECT_TRUE(got.starts[0].config == start.config);
+    ASSERT_EQ(got.starts[0].history.steps.size(), 1u);
+    EXPECT_EQ(got.starts[0].history.steps[0].loss, s.loss);
+    ASSERT_EQ(got.starts[0].history.epochs.size(), 1u);
+    EXPECT_EQ(got.starts[0].history.epochs[0].valTop1, e.valTop1);
+    ASSERT_EQ(got.ends.size(), 2u);
+    EXPECT_TRUE(got.ends[0].stopped);
+    EXPECT_TRUE(got.ends[0].error.empty());
+    EXPECT_FALSE(got.ends[1].stopped);
+    EXPECT_EQ(got.ends[1].error, "rank 1 was killed by signal 9 (Killed)");
     ASSERT_EQ(got.steps.size(), 1u);
     EXPECT_EQ(got.steps[0].step, 7);
     EXPECT_EQ(got.steps[0].stepInEpoch, 3);
+    EXPECT_EQ(got.steps[0].epochs, 10);
     EXPECT_EQ(got.steps[0].totalSteps, 40);
     EXPECT_EQ(got.steps[0].loss, s.loss);  // doubles survive exactly
     EXPECT_EQ(got.steps[0].imagesPerSecond, s.imagesPerSecond);
@@ -113,21 +139,22 @@ TEST(EventStream, NonFiniteLossReadsBackAsNaN) {
     s.loss = std::nan("");
     writer.onStep(s);
     Recorder got;
-    std::string runDir;
-    EXPECT_TRUE(replayEvent(stream.str().substr(0, stream.str().size() - 1), got, runDir));
+    EXPECT_TRUE(replayEvent(stream.str().substr(0, stream.str().size() - 1), got));
     ASSERT_EQ(got.steps.size(), 1u);
     EXPECT_TRUE(std::isnan(got.steps[0].loss));
 }
 
 TEST(EventStream, OtherLinesAreLeftAloneAndBrokenEventsAreErrors) {
     Recorder got;
-    std::string runDir;
-    EXPECT_FALSE(replayEvent("run directory: runs/x", got, runDir));
-    EXPECT_FALSE(replayEvent("", got, runDir));
-    EXPECT_FALSE(replayEvent("{not json", got, runDir));
-    EXPECT_FALSE(replayEvent(R"({"event":"from-a-newer-version"})", got, runDir));
-    EXPECT_THROW(replayEvent(R"({"event":"step","step":1})", got, runDir), mwb::Error);
-    EXPECT_THROW(replayEvent(R"({"event":"log","line":3})", got, runDir), mwb::Error);
+    EXPECT_FALSE(replayEvent("run directory: runs/x", got));
+    EXPECT_FALSE(replayEvent("", got));
+    EXPECT_FALSE(replayEvent("{not json", got));
+    EXPECT_FALSE(replayEvent(R"({"event":"from-a-newer-version"})", got));
+    EXPECT_THROW(replayEvent(R"({"event":"step","step":1})", got), mwb::Error);
+    EXPECT_THROW(replayEvent(R"({"event":"log","line":3})", got), mwb::Error);
+    EXPECT_THROW(replayEvent(R"({"event":"run_end","stopped":true})", got), mwb::Error);
+    EXPECT_THROW(replayEvent(R"({"event":"run_start","dir":"x","config":{"model":{"depth":0}},)"
+                             R"("history":{"steps":[],"epochs":[]}})", got), mwb::Error);
+    EXPECT_TRUE(got.starts.empty() && got.ends.empty());
     EXPECT_TRUE(got.steps.empty());
-    EXPECT_TRUE(runDir.empty());
 }

@@ -107,3 +107,27 @@ TEST(MetricsLog, DamageIsReportedWithTheLine) {
     EXPECT_EQ(io::readMetrics(dir + "/cut.csv").steps.size(), 1u);
     EXPECT_THROW(io::readMetrics(dir + "/none.csv"), Error);
 }
+
+// The columns come from the metric field tables; the file format stays the one earlier runs
+// wrote, so their metrics.csv still reads back.
+TEST(MetricsLog, ColumnsFollowTheFieldTablesInTheFileFormatOfEarlierRuns) {
+    const std::string csv = io::metricsCsv({});
+    EXPECT_EQ(csv,
+              "kind,step,epoch,step_in_epoch,steps_per_epoch,total_steps,loss,lr,grad_norm,"
+              "images_per_s,eta_s,loss_scale,epochs,train_loss,train_acc,val_loss,val_top1,val_top5,"
+              "ema_top1,seconds,is_best\n");
+    // A step row of an earlier version: no epochs cell.
+    const auto old = io::parseMetricsCsv(csv + "step,3,0,3,4,8,0.5,0.001,0.25,100,9,1,,,,,,,,,\n", "old.csv");
+    ASSERT_EQ(old.steps.size(), 1u);
+    EXPECT_EQ(old.steps[0].step, 3);
+    EXPECT_EQ(old.steps[0].epochs, 0);
+    EXPECT_DOUBLE_EQ(old.steps[0].imagesPerSecond, 100);
+    // Every field of a step, epochs included, survives the round trip.
+    auto s = step(6, 0.25);
+    s.epochs = 2;
+    const auto back = io::parseMetricsCsv(io::metricsCsv({{s}, {}}), "new.csv");
+    ASSERT_EQ(back.steps.size(), 1u);
+    EXPECT_EQ(back.steps[0].epochs, 2);
+    EXPECT_EQ(back.steps[0].etaSeconds, s.etaSeconds);
+    EXPECT_EQ(io::metricsCsv(back), io::metricsCsv({{s}, {}}));
+}

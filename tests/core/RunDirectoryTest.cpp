@@ -27,7 +27,7 @@ TEST(RunDirectory, CreatesTheLayoutAndKeepsSameSecondRunsApart) {
     EXPECT_EQ(b.root(), a.root() + "-2");
     EXPECT_EQ(a.name(), "demo");
     EXPECT_TRUE(fs::is_directory(a.root() + "/checkpoints"));
-    EXPECT_TRUE(fs::is_directory(a.plotsPath()));
+    EXPECT_FALSE(fs::exists(a.root() + "/plots"));  // nothing writes there
     EXPECT_EQ(fs::path(a.root()).filename().string().size(), std::string("yyyymmdd-hhmmss-demo").size());
     EXPECT_THROW(io::RunDirectory::open(a.root()), Error);  // no config.json yet
     train::saveConfig(train::Config{}, a.configPath());

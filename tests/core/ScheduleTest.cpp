@@ -56,6 +56,23 @@ TEST(Schedule, FractionalWarmupEpochsAndNoWarmup) {
     EXPECT_DOUBLE_EQ(s.lrAt(0), 1e-3);
 }
 
+TEST(Schedule, WarmupAndCosineSwitchApart) {
+    Config c = scheduleConfig();
+    c.warmup.enabled = false;  // cosine from step 0
+    const LrSchedule cosineOnly(c, 100);
+    EXPECT_DOUBLE_EQ(cosineOnly.lrAt(0), 1e-3);
+    EXPECT_NEAR(cosineOnly.lrAt(500), 1e-5 + (1e-3 - 1e-5) * 0.5, 1e-15);
+    c = scheduleConfig();
+    c.schedule.cosine = false;  // warmup, then the base LR to the end
+    const LrSchedule warmupOnly(c, 100);
+    EXPECT_DOUBLE_EQ(warmupOnly.lrAt(0), 1e-6);
+    EXPECT_DOUBLE_EQ(warmupOnly.lrAt(200), 1e-3);
+    EXPECT_DOUBLE_EQ(warmupOnly.lrAt(999), 1e-3);
+    c.warmup.enabled = false;  // both off: constant
+    const LrSchedule constant(c, 100);
+    for (int64_t step : {0, 1, 500, 999, 5000}) EXPECT_DOUBLE_EQ(constant.lrAt(step), 1e-3);
+}
+
 TEST(Schedule, NoFullBatchIsAnError) {
     EXPECT_THROW(LrSchedule(scheduleConfig(), 0), mwb::Error);
 }

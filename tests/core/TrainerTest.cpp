@@ -14,6 +14,7 @@
 #include "mwb/ops/CpuIsa.h"
 #include "mwb/sys/Device.h"
 #include "mwb/sys/Threads.h"
+#include "mwb/train/ConfigJson.h"
 #include "mwb/train/Evaluator.h"
 #include "mwb/train/Factories.h"
 #include "mwb/train/Precision.h"
@@ -63,6 +64,10 @@ struct Recorder : train::TrainListener {
     std::vector<train::EpochMetrics> epochs;
     std::vector<std::string> logs;
     void onLog(const std::string& line) override { logs.push_back(line); }
+    std::vector<train::RunStart> starts;
+    std::vector<train::RunEnd> ends;
+    void onRunStarted(const train::RunStart& r) override { starts.push_back(r); }
+    void onRunEnded(const train::RunEnd& e) override { ends.push_back(e); }
     void onStep(const train::StepMetrics& s) override {
         steps.push_back(s);
         if (s.step == stopAtStep) control->stop = true;
@@ -156,6 +161,23 @@ TEST(Trainer, ResumeGivesTheSameWeightsAsAStraightRun) {
         EXPECT_EQ(s.at("cpu_isa"), ops::cpuIsaName(ops::activeCpuIsa()));
         EXPECT_FALSE(s.at("started").get<std::string>().empty());
     }
+    // Each run reports its start, with what it already has, and its end.
+    for (const Recorder* r : {&straightLog, &first, &second, &third}) {
+        ASSERT_EQ(r->starts.size(), 1u);
+        ASSERT_EQ(r->ends.size(), 1u);
+        EXPECT_TRUE(r->ends[0].error.empty());
+    }
+    EXPECT_EQ(first.starts[0].dir, runDir);
+    EXPECT_TRUE(first.starts[0].config == config);
+    EXPECT_TRUE(first.starts[0].history.steps.empty());
+    EXPECT_TRUE(first.ends[0].stopped);
+    EXPECT_EQ(second.starts[0].history.steps.size(), 3u);  // up to the checkpoint at step 3
+    EXPECT_TRUE(second.ends[0].stopped);
+    EXPECT_EQ(third.starts[0].history.steps.size(), 4u);
+    EXPECT_EQ(third.starts[0].history.epochs.size(), 1u);
+    EXPECT_FALSE(third.ends[0].stopped);
+    EXPECT_FALSE(straightLog.ends[0].stopped);
+    for (const auto& step : straightLog.steps) EXPECT_EQ(step.epochs, 2);
 }
 
 TEST(Trainer, WritesTheRunDirectoryAndPicksTheBestCheckpoint) {
@@ -170,7 +192,7 @@ TEST(Trainer, WritesTheRunDirectoryAndPicksTheBestCheckpoint) {
     trainer.run();
     const std::string dir = trainer.runDirectory();
     EXPECT_TRUE(fs::is_regular_file(dir + "/config.json"));
-    EXPECT_TRUE(fs::is_directory(dir + "/plots"));
+    EXPECT_FALSE(fs::exists(dir + "/plots"));  // nothing writes there
     ASSERT_EQ(log.epochs.size(), 1u);
     EXPECT_TRUE(log.epochs[0].isBest);
     EXPECT_GE(log.epochs[0].emaTop1, 0.0);
@@ -193,6 +215,18 @@ TEST(Trainer, WritesTheRunDirectoryAndPicksTheBestCheckpoint) {
     EXPECT_EQ(session.at("amp_dtype"), precision.dtype);
     EXPECT_EQ(session.at("cpu").at("summary"), sys::cpuFeatures().summary());
     EXPECT_EQ(session.at("threads"), 2);
+    // Evaluating the checkpoint hands back the split it used: the misclassified rows are its.
+    train::EvalOptions evalOptions;
+    evalOptions.threads = config.run.threads;
+    const auto evaluation = train::evaluateCheckpoint(dir + "/checkpoints/best.pt", evalOptions);
+    EXPECT_EQ(evaluation.test.size(), config.data.testLimit);
+    EXPECT_EQ(evaluation.report.images, evaluation.test.size());
+    EXPECT_NEAR(evaluation.report.top1, log.epochs[0].valTop1, 1.0 / 64 + 1e-12);  // the same weights
+    for (size_t i = 0; i < evaluation.report.misclassified.size(); ++i) {
+        const int64_t row = evaluation.report.misclassified[i];
+        ASSERT_LT(row, evaluation.test.size());
+        EXPECT_NE(evaluation.test.label(row), evaluation.report.misclassifiedPredictions[i]);
+    }
 }
 
 TEST(Trainer, StopBeforeTheFirstStepSavesAResumableCheckpoint) {
@@ -243,6 +277,8 @@ TEST(Trainer, NonFiniteLossStopsTheRunNamingTheStep) {
         EXPECT_NE(message.find("optimizer.lr"), std::string::npos) << message;
     }
     EXPECT_TRUE(second.steps.empty());
+    ASSERT_EQ(second.ends.size(), 1u);  // the end is reported with the error
+    EXPECT_NE(second.ends[0].error.find("NaN at step 3"), std::string::npos) << second.ends[0].error;
     EXPECT_EQ(io::readCheckpoint(last).state.globalStep, 2);
     for (const auto& entry : fs::directory_iterator(runDir + "/checkpoints")) {
         EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos)
@@ -289,6 +325,20 @@ TEST(Trainer, ModelThatDoesNotFitTheDataIsAnError) {
         FAIL() << "3-channel model accepted grey images";
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("model.in_channels"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Trainer, ValidatesItsConfigBeforeLoadingAnything) {
+    train::Config config = tinyConfig(tempDir("trainer-invalid"));
+    config.model.width = 100;  // not a multiple of 8: a config no JSON reader would pass
+    config.data.dir = "/nonexistent";  // would fail later, at loading, if validation were skipped
+    Recorder log;
+    train::RunControl control;
+    try {
+        train::Trainer trainer(config, log, control);
+        FAIL() << "invalid config accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("model.width"), std::string::npos) << e.what();
     }
 }
 

@@ -35,7 +35,7 @@ int run(int argc, char** argv) {
         comm->barrier();
         std::ofstream(arg + "/rank" + std::to_string(env.rank) + ".txt")
             << t[0][0].item<float>() << " " << b[0][1].item<float>() << " "
-            << b[1][0].item<double>() << " " << comm->worldSize() << "\n";
+            << b[1][0].item<double>() << " " << comm->worldSize() << " " << env.localWorldSize << "\n";
         return 0;
     }
     if (mode == "reducer") {

@@ -151,6 +151,20 @@ private Q_SLOTS:
         QCOMPARE(panel.config().dropPath.rate, 0.9);
     }
 
+    void specialMinimumsShowTheirMeaning() {
+        RecipePanel panel;
+        panel.setConfig(Config{});
+        for (const char* key : {"data.train_limit", "data.test_limit"}) {
+            auto* spin = qobject_cast<QSpinBox*>(panel.editor(key));
+            QVERIFY2(spin, key);
+            QCOMPARE(spin->value(), 0);
+            QCOMPARE(spin->text(), QStringLiteral("all"));
+            spin->setValue(500);
+            QCOMPARE(spin->text(), QStringLiteral("500"));
+        }
+        QCOMPARE(panel.config().data.trainLimit, 500);
+    }
+
     void parametersFollowTheirSwitch() {
         RecipePanel panel;
         Config c;

@@ -17,6 +17,7 @@
 #include <qcustomplot.h>
 
 #include "mwb/Error.h"
+#include "mwb/io/MetricsLog.h"
 
 namespace mwb::widgets {
 namespace {
@@ -412,22 +413,8 @@ void PlotPanel::saveCsv(const QString& path) const {
     if (!file.open(QIODevice::WriteOnly | QIODevice::Text))
         throw Error("cannot write the metrics CSV '" + path.toStdString() + "': " +
                     file.errorString().toStdString() + "; choose a writable folder");
-    QTextStream out(&file);
-    // Shortest text that reads back to the same double: exact, and no 0.10000000000000001.
-    auto n = [](double v) { return QString::number(v, 'g', QLocale::FloatingPointShortest); };
-    out << "kind,step,epoch,loss,lr,images_per_second,train_loss,train_accuracy,val_loss,"
-           "val_top1,val_top5,ema_top1\n";
-    for (const auto& s : steps_)
-        out << "step," << s.step << ',' << s.epoch << ',' << n(s.loss) << ',' << n(s.lr) << ','
-            << n(s.imagesPerSecond) << ",,,,,,\n";
-    for (const auto& e : epochs_) {
-        out << "epoch," << e.step << ',' << e.epoch << ",,,," << n(e.trainLoss) << ','
-            << n(e.trainAccuracy) << ',' << n(e.valLoss) << ',' << n(e.valTop1) << ','
-            << n(e.valTop5) << ',';
-        if (e.emaTop1 >= 0) out << n(e.emaTop1);
-        out << '\n';
-    }
-    out.flush();
+    // metrics.csv's own format: an export reads back with io::readMetrics like a run's file.
+    file.write(QByteArray::fromStdString(io::metricsCsv({steps_, epochs_})));
     if (!file.commit())
         throw Error("cannot write the metrics CSV '" + path.toStdString() + "': " +
                     file.errorString().toStdString());

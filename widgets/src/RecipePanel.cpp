@@ -58,7 +58,7 @@ const RecipeItem kRecipeItems[] = {
     {"drop_path", "Drop path"},           {"ema", "EMA of weights"},
     {"auto_augment", "AutoAugment"},      {"random_erasing", "Random erasing"},
     {"layer_decay", "Layer-wise LR decay"}, {"grad_clip", "Gradient clipping"},
-    {"warmup", "Warmup + cosine"},        {"amp", "Mixed precision"},
+    {"warmup", "LR warmup"},        {"amp", "Mixed precision"},
     {"loader", "Fast data loading"},      {"tta", "Test-time augmentation"},
     {"mixup", "Mixup"},                   {"cutmix", "CutMix"},
     {"label_smoothing", "Label smoothing"},
@@ -69,7 +69,8 @@ const char* const kDataKeys[] = {"data.dataset", "data.folder", "data.dir", "dat
 const char* const kModelKeys[] = {"model.width", "model.depth", "model.patch_size",
                                   "model.d_state", "model.expand", "model.bidirectional"};
 const char* const kTrainingKeys[] = {"schedule.epochs", "data.batch_size", "optimizer.lr",
-                                     "optimizer.weight_decay", "schedule.min_lr", "run.seed"};
+                                     "optimizer.weight_decay", "schedule.cosine", "schedule.min_lr",
+                                     "run.seed"};
 
 QString labelFor(const std::string& key) {
     // Names a user reads; anything not listed is its key's last part, spaced and capitalised.
@@ -79,7 +80,7 @@ QString labelFor(const std::string& key) {
         {"data.test_limit", "Test images"},   {"model.d_state", "State size"},
         {"model.patch_size", "Patch size"},   {"optimizer.lr", "Learning rate"},
         {"schedule.min_lr", "Minimum LR"},    {"data.batch_size", "Batch size"},
-        {"optimizer.weight_decay", "Weight decay"}};
+        {"optimizer.weight_decay", "Weight decay"}, {"schedule.cosine", "Cosine decay"}};
     if (const auto it = names.find(key); it != names.end()) return QObject::tr(it->second);
     QString name = QString::fromStdString(key).section('.', 1);
     name.replace('_', ' ');
@@ -235,6 +236,8 @@ QWidget* RecipePanel::makeEditor(const std::string& key) {
                        static_cast<int>(std::min<double>(field.max, INT_MAX)));
         spin->setKeyboardTracking(false);
         spin->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
+        // "0 images" reads as none; the schema says what a special minimum stands for.
+        if (!field.minText.empty()) spin->setSpecialValueText(tr(field.minText.c_str()));
         connect(spin, &QSpinBox::valueChanged, this,
                 [this, key](int v) { fieldEdited(key, std::to_string(v)); });
         editor = spin;

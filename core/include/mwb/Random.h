@@ -36,4 +36,14 @@ inline uint64_t imageSeed(uint64_t seed, int64_t epoch, int64_t index) {
     return mixBits(mixBits(mixBits(seed) ^ static_cast<uint64_t>(epoch)) ^ static_cast<uint64_t>(index));
 }
 
+/// Independent, well-mixed seeds for each (run seed, step, purpose): the random choices of a
+/// training step depend on nothing else, so a resumed run repeats them exactly.
+inline uint64_t stepSeed(int64_t seed, int64_t step, uint64_t purpose) {
+    uint64_t z = static_cast<uint64_t>(seed) * 0x9E3779B97F4A7C15ull +
+                 static_cast<uint64_t>(step) * 0xBF58476D1CE4E5B9ull + purpose * 0x94D049BB133111EBull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
 }  // namespace mwb

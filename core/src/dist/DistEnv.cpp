@@ -49,6 +49,7 @@ DistEnv distEnvFromEnvironment(const std::map<std::string, std::string>* environ
         d.worldSize = env.number("WORLD_SIZE", 1, kMaxRanks);
         d.rank = env.has("RANK") ? env.number("RANK", 0, d.worldSize - 1) : 0;
         d.localRank = env.has("LOCAL_RANK") ? env.number("LOCAL_RANK", 0, kMaxRanks) : d.rank;
+        d.localWorldSize = env.has("LOCAL_WORLD_SIZE") ? env.number("LOCAL_WORLD_SIZE", 1, kMaxRanks) : 1;
     } else if (env.has("SLURM_NTASKS")) {
         d.worldSize = env.number("SLURM_NTASKS", 1, kMaxRanks);
         d.rank = env.number("SLURM_PROCID", 0, d.worldSize - 1);

@@ -42,6 +42,8 @@ std::string describeStatus(int rank, int status) {
     setenv("RANK", std::to_string(rank).c_str(), 1);
     setenv("LOCAL_RANK", std::to_string(rank).c_str(), 1);
     setenv("WORLD_SIZE", std::to_string(nproc).c_str(), 1);
+    // All ranks run on this machine: they share its cores (train::threadsFor).
+    setenv("LOCAL_WORLD_SIZE", std::to_string(nproc).c_str(), 1);
     setenv("MASTER_ADDR", "127.0.0.1", 1);
     setenv("MASTER_PORT", std::to_string(port).c_str(), 1);
     std::vector<char*> argv;

@@ -1,20 +1,18 @@
 #include "mwb/io/MetricsLog.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
+#include <type_traits>
+#include <variant>
 
 #include "mwb/Error.h"
 #include "mwb/io/AtomicFile.h"
+#include "mwb/train/MetricFields.h"
 
 namespace mwb::io {
 namespace {
-
-const char* const kHeader =
-    "kind,step,epoch,step_in_epoch,steps_per_epoch,total_steps,loss,lr,grad_norm,"
-    "images_per_s,eta_s,loss_scale,epochs,train_loss,train_acc,val_loss,val_top1,val_top5,"
-    "ema_top1,seconds,is_best";
-constexpr size_t kColumns = 21;
 
 // The shortest of %.15g and %.17g that reads back as the same double: short cells for round
 // values, exact ones for the rest.
@@ -27,18 +25,67 @@ std::string num(double v) {
 
 std::string num(int64_t v) { return std::to_string(v); }
 
-std::string stepLine(const train::StepMetrics& s) {
-    return "step," + num(s.step) + "," + num(s.epoch) + "," + num(s.stepInEpoch) + "," +
-           num(s.stepsPerEpoch) + "," + num(s.totalSteps) + "," + num(s.loss) + "," +
-           num(s.lr) + "," + num(s.gradNorm) + "," + num(s.imagesPerSecond) + "," +
-           num(s.etaSeconds) + "," + num(s.lossScale) + ",,,,,,,,,";
+std::string num(bool v) { return v ? "1" : "0"; }
+
+/// The columns after "kind": every step field, then the epoch fields not already among them.
+/// Steps and epochs share the columns of the keys they share (step, epoch, epochs).
+const std::vector<std::string>& columns() {
+    static const std::vector<std::string> keys = [] {
+        std::vector<std::string> k;
+        for (const auto& f : train::stepFields()) k.push_back(f.key);
+        for (const auto& f : train::epochFields())
+            if (std::find(k.begin(), k.end(), f.key) == k.end()) k.push_back(f.key);
+        return k;
+    }();
+    return keys;
 }
 
-std::string epochLine(const train::EpochMetrics& e) {
-    return "epoch," + num(e.step) + "," + num(e.epoch) + ",,,,,,,,,," + num(e.epochs) + "," +
-           num(e.trainLoss) + "," + num(e.trainAccuracy) + "," + num(e.valLoss) + "," +
-           num(e.valTop1) + "," + num(e.valTop5) + "," + num(e.emaTop1) + "," +
-           num(e.seconds) + "," + (e.isBest ? "1" : "0");
+size_t columnOf(const char* key) {
+    const auto& k = columns();
+    return static_cast<size_t>(std::find(k.begin(), k.end(), key) - k.begin());
+}
+
+std::string header() {
+    std::string h = "kind";
+    for (const auto& key : columns()) h += "," + key;
+    return h;
+}
+
+template <typename T>
+std::string row(const char* kind, const T& m, const std::vector<train::MetricField<T>>& fields) {
+    std::vector<std::string> cells(columns().size());
+    for (const auto& f : fields)
+        std::visit([&](auto member) { cells[columnOf(f.key)] = num(m.*member); }, f.member);
+    std::string line = kind;
+    for (const auto& c : cells) line += "," + c;
+    return line;
+}
+
+std::string stepLine(const train::StepMetrics& s) { return row("step", s, train::stepFields()); }
+
+std::string epochLine(const train::EpochMetrics& e) { return row("epoch", e, train::epochFields()); }
+
+/// The fields of a row's cells (cells[0] is the kind). An empty cell keeps the field's default:
+/// files of earlier versions leave a step's "epochs" empty.
+template <typename T>
+T parseRow(const std::vector<std::string>& cells, const std::vector<train::MetricField<T>>& fields) {
+    T m;
+    for (const auto& f : fields) {
+        const std::string& cell = cells[1 + columnOf(f.key)];
+        if (cell.empty()) continue;
+        std::visit(
+            [&](auto member) {
+                using V = std::decay_t<decltype(m.*member)>;
+                if constexpr (std::is_same_v<V, double>)
+                    m.*member = std::stod(cell);
+                else if constexpr (std::is_same_v<V, bool>)
+                    m.*member = cell == "1";
+                else
+                    m.*member = static_cast<int64_t>(std::stoll(cell));
+            },
+            f.member);
+    }
+    return m;
 }
 
 std::vector<std::string> splitCsv(const std::string& line) {
@@ -54,7 +101,7 @@ std::vector<std::string> splitCsv(const std::string& line) {
 
 std::string metricsCsv(const MetricsHistory& history) {
     // Keep the original interleaving: an epoch row follows the steps up to its global step.
-    std::string text = std::string(kHeader) + "\n";
+    std::string text = header() + "\n";
     size_t e = 0;
     for (const auto& s : history.steps) {
         while (e < history.epochs.size() && history.epochs[e].step < s.step) {
@@ -79,43 +126,18 @@ MetricsHistory parseMetricsCsv(const std::string& text, const std::string& where
             return Error(where + " line " + std::to_string(lineNo) + ": " + why +
                          "; the metrics file is damaged (delete the line or the file)");
         };
-        if (c.size() != kColumns) {
+        const size_t expected = 1 + columns().size();
+        if (c.size() != expected) {
             // A run killed mid-line leaves a partial last line: ignore only that one.
             if (in.peek() == EOF) break;
-            throw bad("expected " + std::to_string(kColumns) + " columns, found " +
+            throw bad("expected " + std::to_string(expected) + " columns, found " +
                       std::to_string(c.size()));
         }
         try {
-            auto d = [&](size_t i) { return std::stod(c[i]); };
-            auto n = [&](size_t i) { return static_cast<int64_t>(std::stoll(c[i])); };
             if (c[0] == "step") {
-                train::StepMetrics s;
-                s.step = n(1);
-                s.epoch = n(2);
-                s.stepInEpoch = n(3);
-                s.stepsPerEpoch = n(4);
-                s.totalSteps = n(5);
-                s.loss = d(6);
-                s.lr = d(7);
-                s.gradNorm = d(8);
-                s.imagesPerSecond = d(9);
-                s.etaSeconds = d(10);
-                s.lossScale = d(11);
-                history.steps.push_back(s);
+                history.steps.push_back(parseRow(c, train::stepFields()));
             } else if (c[0] == "epoch") {
-                train::EpochMetrics e;
-                e.step = n(1);
-                e.epoch = n(2);
-                e.epochs = n(12);
-                e.trainLoss = d(13);
-                e.trainAccuracy = d(14);
-                e.valLoss = d(15);
-                e.valTop1 = d(16);
-                e.valTop5 = d(17);
-                e.emaTop1 = d(18);
-                e.seconds = d(19);
-                e.isBest = c[20] == "1";
-                history.epochs.push_back(e);
+                history.epochs.push_back(parseRow(c, train::epochFields()));
             } else {
                 throw bad("unknown row kind '" + c[0] + "'");
             }

@@ -29,7 +29,6 @@ RunDirectory RunDirectory::create(const std::string& outDir, const std::string& 
         root = base + "-" + std::to_string(i);
     }
     fs::create_directories(fs::path(root) / "checkpoints", ec);
-    if (!ec) fs::create_directories(fs::path(root) / "plots", ec);
     if (ec) throw Error("cannot create folders in '" + root + "': " + ec.message());
     return RunDirectory(root);
 }
@@ -41,7 +40,6 @@ RunDirectory RunDirectory::open(const std::string& root) {
     }
     std::error_code ec;
     fs::create_directories(fs::path(root) / "checkpoints", ec);
-    fs::create_directories(fs::path(root) / "plots", ec);
     std::string r = root;
     while (r.size() > 1 && r.back() == '/') r.pop_back();
     return RunDirectory(r);

@@ -123,20 +123,24 @@ void saveConfig(const Config& config, const std::string& path) {
     io::writeFileAtomically(path, toJson(config).dump(2) + "\n");
 }
 
-void applyOverride(Config& config, const std::string& assignment) {
-    const auto eq = assignment.find('=');
-    if (eq == std::string::npos || eq == 0) {
-        throw Error("override '" + assignment + "' is not key=value, e.g. model.depth=12");
-    }
-    const std::string key = assignment.substr(0, eq);
+void applyOverride(Config& config, const std::string& assignment) { applyOverrides(config, {assignment}); }
+
+void applyOverrides(Config& config, const std::vector<std::string>& assignments) {
     Config next = config;
     auto fields = configFields(next);
-    const ConfigField* f = findField(fields, key);
-    if (!f) {
-        throw Error("unknown config key '" + key +
-                    "' in --set; check its spelling (`mambawb train --print-config` lists every key)");
+    for (const auto& assignment : assignments) {
+        const auto eq = assignment.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            throw Error("override '" + assignment + "' is not key=value, e.g. model.depth=12");
+        }
+        const std::string key = assignment.substr(0, eq);
+        const ConfigField* f = findField(fields, key);
+        if (!f) {
+            throw Error("unknown config key '" + key +
+                        "' in --set; check its spelling (`mambawb train --print-config` lists every key)");
+        }
+        setFieldText(*f, assignment.substr(eq + 1));
     }
-    setFieldText(*f, assignment.substr(eq + 1));
     validate(next);
     config = next;
 }

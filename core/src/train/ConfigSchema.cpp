@@ -13,17 +13,22 @@ namespace {
 constexpr double kBig = 1e12;
 
 ConfigField num(std::string key, int64_t& v, double min, double max, std::string help) {
-    return {std::move(key), std::move(help), &v, min, max, {}};
+    return {std::move(key), std::move(help), &v, min, max, {}, {}};
 }
 ConfigField num(std::string key, double& v, double min, double max, std::string help) {
-    return {std::move(key), std::move(help), &v, min, max, {}};
+    return {std::move(key), std::move(help), &v, min, max, {}, {}};
+}
+/// `f` whose minimum stands for `meaning` (0 images = "all"), as front ends should show it.
+ConfigField special(ConfigField f, std::string meaning) {
+    f.minText = std::move(meaning);
+    return f;
 }
 ConfigField flag(std::string key, bool& v, std::string help) {
-    return {std::move(key), std::move(help), &v, 0, 1, {}};
+    return {std::move(key), std::move(help), &v, 0, 1, {}, {}};
 }
 ConfigField text(std::string key, std::string& v, std::vector<std::string> choices,
                  std::string help) {
-    return {std::move(key), std::move(help), &v, 0, 0, std::move(choices)};
+    return {std::move(key), std::move(help), &v, 0, 0, std::move(choices), {}};
 }
 
 std::string formatNumber(double v) {
@@ -94,8 +99,8 @@ std::vector<ConfigField> configFields(Config& c) {
         flag("data.coarse_labels", d.coarseLabels, "CIFAR-100: use the 20 coarse classes"),
         num("data.val_fraction", d.valFraction, 0.0, 0.9,
             "held-out share when a data set has no test split"),
-        num("data.train_limit", d.trainLimit, 0, kBig, "first N training images only (0: all)"),
-        num("data.test_limit", d.testLimit, 0, kBig, "first N test images only (0: all)"),
+        special(num("data.train_limit", d.trainLimit, 0, kBig, "first N training images only (0: all)"), "all"),
+        special(num("data.test_limit", d.testLimit, 0, kBig, "first N test images only (0: all)"), "all"),
         num("data.batch_size", d.batchSize, 1, 65536, "images per optimizer step"),
         num("data.crop_padding", d.cropPadding, 0, 64, "random-crop padding (0: no crop)"),
         flag("data.hflip", d.hflip, "random horizontal flip"),
@@ -147,6 +152,7 @@ std::vector<ConfigField> configFields(Config& c) {
         num("optimizer.beta2", c.optimizer.beta2, 0.0, 0.999999, "AdamW beta2"),
         num("optimizer.eps", c.optimizer.eps, 1e-12, 1e-2, "AdamW epsilon"),
         num("schedule.epochs", c.schedule.epochs, 1, 100000, "training epochs"),
+        flag("schedule.cosine", c.schedule.cosine, "cosine decay to min_lr after the warmup (off: constant LR)"),
         num("schedule.min_lr", c.schedule.minLr, 0.0, 10.0, "LR at the end of the cosine"),
         num("schedule.warmup_start_lr", c.schedule.warmupStartLr, 1e-12, 10.0,
             "LR at the first warmup step"),

@@ -10,12 +10,11 @@
 #include "mwb/data/DataLoader.h"
 #include "mwb/data/DatasetFactory.h"
 #include "mwb/dist/Communicator.h"
-#include "mwb/dist/DistEnv.h"
 #include "mwb/io/Checkpoint.h"
-#include "mwb/sys/Device.h"
 #include "mwb/train/Autocast.h"
 #include "mwb/train/Factories.h"
 #include "mwb/train/Precision.h"
+#include "mwb/train/Runtime.h"
 
 namespace mwb::train {
 namespace {
@@ -151,11 +150,12 @@ EvalReport evaluate(const std::function<torch::Tensor(const torch::Tensor&)>& fo
     return report;
 }
 
-EvalReport evaluateCheckpoint(const std::string& checkpointPath, const EvalOptions& options,
-                              TrainListener* listener, const RunControl* control) {
+CheckpointEvaluation evaluateCheckpoint(const std::string& checkpointPath, const EvalOptions& options,
+                                        TrainListener* listener, const RunControl* control) {
     const io::Checkpoint checkpoint = io::readCheckpoint(checkpointPath);
     Config config = checkpoint.state.config;
     if (!options.dataDir.empty()) config.data.dir = options.dataDir;
+    config.run.threads = options.threads;  // the evaluating machine's, not the training run's
     if (options.ema && checkpoint.ema.empty()) {
         throw Error("checkpoint '" + checkpointPath +
                     "' holds no EMA weights (the run had ema.enabled false); evaluate without --ema");
@@ -165,9 +165,8 @@ EvalReport evaluateCheckpoint(const std::string& checkpointPath, const EvalOptio
 
     // Launched as several processes (mambawb eval --nproc, torchrun, srun), each rank
     // evaluates a shard and the sums are reduced, as in training.
-    const dist::DistEnv env = dist::distEnvFromEnvironment();
-    torch::Device device = sys::resolveDevice(config.run.device);
-    if (device.is_cuda() && env.isDistributed()) device = torch::Device(torch::kCUDA, env.localRank);
+    const Runtime runtime = resolveRuntime(config);
+    const torch::Device device = runtime.device;
     if (listener) listener->onLog("loading " + config.data.dataset);
     const data::DataSplits splits = loadDataset(config);
 
@@ -177,26 +176,15 @@ EvalReport evaluateCheckpoint(const std::string& checkpointPath, const EvalOptio
     model->to(device);
     model->eval();
 
-    data::LoaderOptions lo;
-    lo.batchSize = options.batchSize;
-    lo.shuffle = false;
-    lo.dropLast = false;
-    lo.workers = config.loader.enabled ? config.loader.workers : -1;
-    lo.prefetch = config.loader.prefetch;
-    lo.seed = static_cast<uint64_t>(config.run.seed);
-    lo.pinMemory = config.loader.pinMemory && device.is_cuda();
-    lo.rank = env.rank;
-    lo.worldSize = env.worldSize;
-    lo.padShards = false;  // every test image counted exactly once
-    const auto comm = dist::makeCommunicator(env, device, dist::kCollectiveTimeout);
-    data::DataLoader loader(splits.test, makeEvalTransform(config, splits.normalization), lo);
+    const auto comm = dist::makeCommunicator(runtime.dist, device, dist::kCollectiveTimeout);
+    data::DataLoader loader(splits.test, makeEvalTransform(config, splits.normalization),
+                            evalLoaderOptions(config, runtime, options.batchSize));
 
     EvalSetup setup;
     setup.device = device;
-    const Precision precision = resolvePrecision(config.amp, sys::computeTarget(device));
-    if (listener) listener->onLog(precision.describe());
-    setup.autocast = precision.autocast();
-    setup.autocastDtype = autocastDtype(precision);
+    if (listener) listener->onLog(runtime.precision.describe());
+    setup.autocast = runtime.precision.autocast();
+    setup.autocastDtype = autocastDtype(runtime.precision);
     setup.ttaViews = options.ttaViews;
     setup.weights = options.ema ? "ema" : "raw";
     setup.classNames = splits.test.classNames;
@@ -204,7 +192,7 @@ EvalReport evaluateCheckpoint(const std::string& checkpointPath, const EvalOptio
     EvalReport report = evaluate([&](const torch::Tensor& x) { return model->forward(x); },
                                  loader, setup, listener, control);
     if (listener) listener->onEval(report);
-    return report;
+    return {std::move(report), splits.test};
 }
 
 }  // namespace mwb::train

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mwb/Error.h"
+#include "mwb/train/ConfigJson.h"
 #include "mwb/train/MetricsJson.h"
 
 namespace mwb::train {
@@ -23,8 +24,18 @@ void EventWriter::write(const std::string& line) {
     out_.flush();
 }
 
-void EventWriter::onRunDirectory(const std::string& dir) {
-    write(tagged("run", {{"dir", dir}}).dump());
+void EventWriter::onRunStarted(const RunStart& run) {
+    nlohmann::ordered_json steps = nlohmann::ordered_json::array(), epochs = nlohmann::ordered_json::array();
+    for (const auto& s : run.history.steps) steps.push_back(toJson(s));
+    for (const auto& e : run.history.epochs) epochs.push_back(toJson(e));
+    write(tagged("run_start", {{"dir", run.dir},
+                               {"config", toJson(run.config)},
+                               {"history", {{"steps", steps}, {"epochs", epochs}}}})
+              .dump());
+}
+
+void EventWriter::onRunEnded(const RunEnd& end) {
+    write(tagged("run_end", {{"stopped", end.stopped}, {"error", end.error}}).dump());
 }
 
 void EventWriter::onStep(const StepMetrics& s) { write(tagged("step", toJson(s)).dump()); }
@@ -39,14 +50,21 @@ void EventWriter::onEvalProgress(int64_t done, int64_t total) {
     write(tagged("eval_progress", {{"done", done}, {"total", total}}).dump());
 }
 
-bool replayEvent(const std::string& line, TrainListener& listener, std::string& runDir) {
+bool replayEvent(const std::string& line, TrainListener& listener) {
     if (line.empty() || line.front() != '{') return false;
     const auto j = nlohmann::ordered_json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (!j.is_object() || !j.contains("event") || !j["event"].is_string()) return false;
     const auto event = j["event"].get<std::string>();
     try {
-        if (event == "run") {
-            runDir = j.at("dir").get<std::string>();
+        if (event == "run_start") {
+            RunStart run;
+            run.dir = j.at("dir").get<std::string>();
+            run.config = fromJson(j.at("config"), Config{}, "the run_start event");
+            for (const auto& s : j.at("history").at("steps")) run.history.steps.push_back(stepMetricsFromJson(s));
+            for (const auto& e : j.at("history").at("epochs")) run.history.epochs.push_back(epochMetricsFromJson(e));
+            listener.onRunStarted(run);
+        } else if (event == "run_end") {
+            listener.onRunEnded({j.at("stopped").get<bool>(), j.at("error").get<std::string>()});
         } else if (event == "step") {
             listener.onStep(stepMetricsFromJson(j));
         } else if (event == "epoch") {

@@ -1,5 +1,9 @@
 #include "mwb/train/Factories.h"
 
+#include "mwb/Error.h"
+#include "mwb/model/LayerId.h"
+#include "mwb/train/ParamGroups.h"
+
 namespace mwb::train {
 
 model::VisionMambaOptions modelOptions(const Config& config) {
@@ -30,6 +34,28 @@ data::DataSplits loadDataset(const Config& config, bool download, const data::Do
     o.download = download;
     o.progress = progress;
     return data::loadDataset(config.data, o);
+}
+
+void checkDataFitsModel(const Config& config, const data::DataSplits& splits) {
+    const auto& images = splits.train.images;  // (N, H, W, C)
+    const auto classes = static_cast<int64_t>(splits.train.classNames.size());
+    if (classes != config.model.numClasses) {
+        throw Error(config.data.dataset + " has " + std::to_string(classes) +
+                    " classes but model.num_classes is " +
+                    std::to_string(config.model.numClasses) + "; set --set model.num_classes=" +
+                    std::to_string(classes));
+    }
+    if (images.dim() == 4 && images.size(3) != config.model.inChannels) {
+        throw Error(config.data.dataset + " images have " + std::to_string(images.size(3)) +
+                    " channels but model.in_channels is " +
+                    std::to_string(config.model.inChannels) + "; set model.in_channels");
+    }
+    if (images.dim() == 4 &&
+        (images.size(1) != config.model.imageSize || images.size(2) != config.model.imageSize)) {
+        throw Error(config.data.dataset + " images are " + std::to_string(images.size(1)) + "x" +
+                    std::to_string(images.size(2)) + " but model.image_size is " +
+                    std::to_string(config.model.imageSize) + "; set model.image_size");
+    }
 }
 
 augment::PipelineOptions trainPipelineOptions(const Config& config) {
@@ -73,6 +99,18 @@ augment::MixupOptions mixupOptions(const Config& config) {
     o.switchProb = config.mixup.switchProb;
     o.smoothing = config.labelSmoothing.enabled ? config.labelSmoothing.value : 0.0;
     return o;
+}
+
+std::unique_ptr<Optimizer> makeOptimizer(model::VisionMamba& model, const Config& config) {
+    ParamGroupRules rules;
+    rules.depth = config.model.depth;
+    rules.layerDecay = config.layerDecay.enabled;
+    rules.layerDecayRate = config.layerDecay.rate;
+    rules.weightDecay = config.optimizer.weightDecay;
+    const int64_t depth = config.model.depth;
+    rules.layerId = [depth](const std::string& name) { return model::layerId(name, depth); };
+    rules.excluded = model::excludeFromWeightDecay;
+    return std::make_unique<Optimizer>(makeParamGroups(*model, rules), config.optimizer);
 }
 
 }  // namespace mwb::train

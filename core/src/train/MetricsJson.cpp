@@ -1,9 +1,11 @@
 #include "mwb/train/MetricsJson.h"
 
 #include <limits>
+#include <type_traits>
 #include <nlohmann/json.hpp>
 
 #include "mwb/Error.h"
+#include "mwb/train/MetricFields.h"
 
 namespace mwb::train {
 namespace {
@@ -22,6 +24,30 @@ auto readOrThrow(const char* what, F read) {
 double number(const nlohmann::ordered_json& j, const char* key) {
     const auto& v = j.at(key);
     return v.is_null() ? std::numeric_limits<double>::quiet_NaN() : v.get<double>();
+}
+
+template <typename T>
+nlohmann::ordered_json fieldsToJson(const T& m, const std::vector<MetricField<T>>& fields) {
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
+    for (const auto& f : fields) std::visit([&](auto member) { j[f.key] = m.*member; }, f.member);
+    return j;
+}
+
+template <typename T>
+T fieldsFromJson(const nlohmann::ordered_json& j, const std::vector<MetricField<T>>& fields) {
+    T m;
+    for (const auto& f : fields) {
+        std::visit(
+            [&](auto member) {
+                using V = std::decay_t<decltype(m.*member)>;
+                if constexpr (std::is_same_v<V, double>)
+                    m.*member = number(j, f.key);
+                else
+                    m.*member = j.at(f.key).template get<V>();
+            },
+            f.member);
+    }
+    return m;
 }
 
 }  // namespace
@@ -45,21 +71,9 @@ nlohmann::ordered_json toJson(const EvalReport& r) {
     return j;
 }
 
-nlohmann::ordered_json toJson(const StepMetrics& s) {
-    return {{"step", s.step},         {"epoch", s.epoch},
-            {"step_in_epoch", s.stepInEpoch}, {"steps_per_epoch", s.stepsPerEpoch},
-            {"total_steps", s.totalSteps},    {"loss", s.loss},
-            {"lr", s.lr},                     {"grad_norm", s.gradNorm},
-            {"images_per_second", s.imagesPerSecond}, {"eta_seconds", s.etaSeconds},
-            {"loss_scale", s.lossScale}};
-}
+nlohmann::ordered_json toJson(const StepMetrics& s) { return fieldsToJson(s, stepFields()); }
 
-nlohmann::ordered_json toJson(const EpochMetrics& e) {
-    return {{"epoch", e.epoch},         {"epochs", e.epochs},   {"step", e.step},
-            {"train_loss", e.trainLoss}, {"train_accuracy", e.trainAccuracy},
-            {"val_loss", e.valLoss},     {"val_top1", e.valTop1}, {"val_top5", e.valTop5},
-            {"ema_top1", e.emaTop1},     {"seconds", e.seconds},  {"is_best", e.isBest}};
-}
+nlohmann::ordered_json toJson(const EpochMetrics& e) { return fieldsToJson(e, epochFields()); }
 
 EvalReport evalReportFromJson(const nlohmann::ordered_json& j) {
     return readOrThrow("evaluation report", [&] {
@@ -81,39 +95,11 @@ EvalReport evalReportFromJson(const nlohmann::ordered_json& j) {
 }
 
 StepMetrics stepMetricsFromJson(const nlohmann::ordered_json& j) {
-    return readOrThrow("step metrics", [&] {
-        StepMetrics s;
-        s.step = j.at("step").get<int64_t>();
-        s.epoch = j.at("epoch").get<int64_t>();
-        s.stepInEpoch = j.at("step_in_epoch").get<int64_t>();
-        s.stepsPerEpoch = j.at("steps_per_epoch").get<int64_t>();
-        s.totalSteps = j.at("total_steps").get<int64_t>();
-        s.loss = number(j, "loss");
-        s.lr = number(j, "lr");
-        s.gradNorm = number(j, "grad_norm");
-        s.imagesPerSecond = number(j, "images_per_second");
-        s.etaSeconds = number(j, "eta_seconds");
-        s.lossScale = number(j, "loss_scale");
-        return s;
-    });
+    return readOrThrow("step metrics", [&] { return fieldsFromJson(j, stepFields()); });
 }
 
 EpochMetrics epochMetricsFromJson(const nlohmann::ordered_json& j) {
-    return readOrThrow("epoch metrics", [&] {
-        EpochMetrics e;
-        e.epoch = j.at("epoch").get<int64_t>();
-        e.epochs = j.at("epochs").get<int64_t>();
-        e.step = j.at("step").get<int64_t>();
-        e.trainLoss = number(j, "train_loss");
-        e.trainAccuracy = number(j, "train_accuracy");
-        e.valLoss = number(j, "val_loss");
-        e.valTop1 = number(j, "val_top1");
-        e.valTop5 = number(j, "val_top5");
-        e.emaTop1 = number(j, "ema_top1");
-        e.seconds = number(j, "seconds");
-        e.isBest = j.at("is_best").get<bool>();
-        return e;
-    });
+    return readOrThrow("epoch metrics", [&] { return fieldsFromJson(j, epochFields()); });
 }
 
 }  // namespace mwb::train

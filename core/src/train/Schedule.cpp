@@ -12,7 +12,8 @@ LrSchedule::LrSchedule(const Config& config, int64_t stepsPerEpoch)
       minLr_(std::min(config.schedule.minLr, config.optimizer.lr)),
       startLr_(std::min(config.schedule.warmupStartLr, config.optimizer.lr)),
       warmupSteps_(0),
-      totalSteps_(config.schedule.epochs * stepsPerEpoch) {
+      totalSteps_(config.schedule.epochs * stepsPerEpoch),
+      cosine_(config.schedule.cosine) {
     if (stepsPerEpoch < 1) {
         throw Error("the training set gives no full batch per epoch; lower data.batch_size or "
                     "raise data.train_limit");
@@ -33,6 +34,7 @@ double LrSchedule::lrAt(int64_t step) const {
         const double t = static_cast<double>(step) / static_cast<double>(warmupSteps_);
         return startLr_ * std::pow(baseLr_ / startLr_, t);
     }
+    if (!cosine_) return baseLr_;
     const int64_t decaySteps = totalSteps_ - warmupSteps_;
     if (decaySteps <= 0 || step >= totalSteps_) return minLr_;
     const double t = static_cast<double>(step - warmupSteps_) / static_cast<double>(decaySteps);

@@ -7,34 +7,34 @@
 #include <fstream>
 #include <optional>
 #include <random>
-#include <thread>
 
 #include "mwb/Error.h"
+#include "mwb/Random.h"
 #include "mwb/augment/MixupCutmix.h"
-#include "mwb/augment/Transform.h"
 #include "mwb/data/DataLoader.h"
-#include "mwb/data/DatasetFactory.h"
 #include "mwb/dist/Communicator.h"
 #include "mwb/dist/GradientReducer.h"
 #include "mwb/io/Checkpoint.h"
 #include "mwb/io/MetricsLog.h"
 #include "mwb/io/RunDirectory.h"
-#include "mwb/model/LayerId.h"
 #include "mwb/model/ModelSummary.h"
 #include "mwb/sys/Device.h"
-#include "mwb/sys/Threads.h"
 #include "mwb/train/AmpScaler.h"
 #include "mwb/train/Autocast.h"
 #include "mwb/train/Precision.h"
 #include "mwb/train/RunInfo.h"
 #include "mwb/train/ConfigJson.h"
+#include "mwb/train/ConfigSchema.h"
 #include "mwb/train/Ema.h"
 #include "mwb/train/Evaluator.h"
 #include "mwb/train/Factories.h"
 #include "mwb/train/GradClip.h"
 #include "mwb/train/Losses.h"
 #include "mwb/train/Optimizer.h"
+#include "mwb/train/Runtime.h"
 #include "mwb/train/Schedule.h"
+#include "mwb/train/StopAgreement.h"
+#include "mwb/train/ThroughputMeter.h"
 
 namespace mwb::train {
 namespace {
@@ -43,16 +43,6 @@ using Clock = std::chrono::steady_clock;
 
 double secondsSince(Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-// Independent, well-mixed seeds for each (run seed, step, purpose): the random choices of a
-// step depend on nothing else, so a resumed run repeats them exactly.
-uint64_t stepSeed(int64_t seed, int64_t step, uint64_t purpose) {
-    uint64_t z = static_cast<uint64_t>(seed) * 0x9E3779B97F4A7C15ull +
-                 static_cast<uint64_t>(step) * 0xBF58476D1CE4E5B9ull + purpose * 0x94D049BB133111EBull;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
 }
 
 constexpr uint64_t kMixPurpose = 1;
@@ -70,9 +60,8 @@ struct Trainer::Impl {
     Config config;
     TrainListener& listener;
     const RunControl& control;
-    torch::Device device = torch::kCPU;
-    Precision precision;  // amp.dtype resolved for this machine
-    torch::ScalarType ampDtype = torch::kBFloat16;
+    Runtime runtime;  // device, rank, precision, loss scaling and threads, resolved once
+    torch::Device device = torch::kCPU;  // runtime.device
     data::DataSplits splits;
     model::VisionMamba model{nullptr};
     model::VisionMamba emaModel{nullptr};
@@ -83,27 +72,26 @@ struct Trainer::Impl {
     std::unique_ptr<LrSchedule> schedule;
     std::unique_ptr<augment::MixupCutmix> mix;
     AmpScaler scaler;
-    dist::DistEnv distEnv;                            // this process's rank in the run
+    dist::DistEnv distEnv;                            // runtime.dist: this process's rank
     std::unique_ptr<dist::Communicator> comm;         // identities when there is one process
     std::unique_ptr<dist::GradientReducer> reducer;   // set when there are several
+    std::unique_ptr<StopAgreement> agreement;         // stop and pause, agreed by all ranks
     std::optional<io::RunDirectory> dir;              // rank 0 only: the others write nothing
     std::unique_ptr<io::MetricsLog> metrics;
     io::TrainingState state;  // counters, best so far, sums of the epoch in progress
 
     Impl(Config c, TrainListener& l, const RunControl& rc) : config(std::move(c)), listener(l), control(rc) {
-        sys::configureThreads(static_cast<int>(config.run.threads));
-        distEnv = dist::distEnvFromEnvironment();
-        device = sys::resolveDevice(config.run.device);
-        if (device.is_cuda() && distEnv.isDistributed()) device = torch::Device(torch::kCUDA, distEnv.localRank);
-        precision = resolvePrecision(config.amp, sys::computeTarget(device));
-        listener.onLog(precision.describe());
-        if (!precision.warning.empty()) listener.onLog("warning: " + precision.warning);
-        ampDtype = autocastDtype(precision);
-        scaler = AmpScaler(AmpScalerOptions{precision.lossScaling});
+        validate(config);  // a config from code, a checkpoint or a front end, not only from JSON
+        runtime = resolveRuntime(config);
+        device = runtime.device;
+        distEnv = runtime.dist;
+        listener.onLog(runtime.precision.describe());
+        if (!runtime.precision.warning.empty()) listener.onLog("warning: " + runtime.precision.warning);
+        scaler = AmpScaler(runtime.scaler);
 
         listener.onLog("loading " + config.data.dataset);
         splits = loadDataset(config);
-        checkDataFitsModel();
+        checkDataFitsModel(config, splits);
         listener.onLog("data: " + std::to_string(splits.train.size()) + " training, " +
                        std::to_string(splits.test.size()) + " test images, " +
                        std::to_string(splits.train.classNames.size()) + " classes");
@@ -112,6 +100,7 @@ struct Trainer::Impl {
         model = makeModel(config);
         model->to(device);
         comm = dist::makeCommunicator(distEnv, device, dist::kCollectiveTimeout);
+        agreement = std::make_unique<StopAgreement>(control, comm.get(), device, listener);
         if (distEnv.isDistributed()) {
             // Every rank starts from rank 0's weights and averages its gradients with the others'.
             auto tensors = model->parameters();
@@ -125,15 +114,7 @@ struct Trainer::Impl {
         listener.onLog("model: " + std::to_string(model::parameterCount(*model)) +
                        " parameters on " + sys::describeDevice(device));
 
-        ParamGroupRules rules;
-        rules.depth = config.model.depth;
-        rules.layerDecay = config.layerDecay.enabled;
-        rules.layerDecayRate = config.layerDecay.rate;
-        rules.weightDecay = config.optimizer.weightDecay;
-        const int64_t depth = config.model.depth;
-        rules.layerId = [depth](const std::string& name) { return model::layerId(name, depth); };
-        rules.excluded = model::excludeFromWeightDecay;
-        optimizer = std::make_unique<Optimizer>(makeParamGroups(*model, rules), config.optimizer);
+        optimizer = makeOptimizer(model, config);
 
         if (config.ema.enabled) {
             emaModel = makeModel(config);
@@ -142,52 +123,15 @@ struct Trainer::Impl {
             ema = std::make_unique<Ema>(*model, *emaModel, config.ema.decay, config.ema.warmup);
         }
 
-        const auto seed = static_cast<uint64_t>(config.run.seed);
-        data::LoaderOptions trainOptions;
-        trainOptions.batchSize = config.data.batchSize;
-        trainOptions.shuffle = true;
-        trainOptions.dropLast = true;
-        trainOptions.workers = config.loader.enabled ? config.loader.workers : -1;
-        trainOptions.prefetch = config.loader.enabled ? config.loader.prefetch : 1;
-        trainOptions.seed = seed;
-        trainOptions.rank = distEnv.rank;
-        trainOptions.worldSize = distEnv.worldSize;
-        trainOptions.pinMemory = config.loader.enabled && config.loader.pinMemory && device.is_cuda();
         trainLoader = std::make_unique<data::DataLoader>(
-            splits.train, makeTrainTransform(config, splits.normalization), trainOptions);
-        data::LoaderOptions evalOptions = trainOptions;
-        evalOptions.batchSize = std::max<int64_t>(config.data.batchSize, 256);
-        evalOptions.shuffle = false;
-        evalOptions.dropLast = false;
-        evalOptions.padShards = false;
+            splits.train, makeTrainTransform(config, splits.normalization), loaderOptions(config, runtime));
         evalLoader = std::make_unique<data::DataLoader>(
-            splits.test, makeEvalTransform(config, splits.normalization), evalOptions);
+            splits.test, makeEvalTransform(config, splits.normalization),
+            evalLoaderOptions(config, runtime, std::max<int64_t>(config.data.batchSize, 256)));
 
         schedule = std::make_unique<LrSchedule>(config, trainLoader->batchesPerEpoch());
         if (config.mixup.enabled || config.cutmix.enabled) {
             mix = std::make_unique<augment::MixupCutmix>(mixupOptions(config), config.model.numClasses);
-        }
-    }
-
-    void checkDataFitsModel() const {
-        const auto& images = splits.train.images;  // (N, H, W, C)
-        const auto classes = static_cast<int64_t>(splits.train.classNames.size());
-        if (classes != config.model.numClasses) {
-            throw Error(config.data.dataset + " has " + std::to_string(classes) +
-                        " classes but model.num_classes is " +
-                        std::to_string(config.model.numClasses) + "; set --set model.num_classes=" +
-                        std::to_string(classes));
-        }
-        if (images.dim() == 4 && images.size(3) != config.model.inChannels) {
-            throw Error(config.data.dataset + " images have " + std::to_string(images.size(3)) +
-                        " channels but model.in_channels is " +
-                        std::to_string(config.model.inChannels) + "; set model.in_channels");
-        }
-        if (images.dim() == 4 &&
-            (images.size(1) != config.model.imageSize || images.size(2) != config.model.imageSize)) {
-            throw Error(config.data.dataset + " images are " + std::to_string(images.size(1)) + "x" +
-                        std::to_string(images.size(2)) + " but model.image_size is " +
-                        std::to_string(config.model.imageSize) + "; set model.image_size");
         }
     }
 
@@ -198,7 +142,7 @@ struct Trainer::Impl {
         if (!distEnv.isMain()) return;
         dir = io::RunDirectory::create(config.run.outDir, config.run.name);
         saveConfig(config, dir->configPath());
-        recordRunSession(dir->runInfoPath(), machineInfo(device, at::get_num_threads(), precision));
+        recordRunSession(dir->runInfoPath(), machineInfo(device, runtime.threads, runtime.precision));
         metrics = std::make_unique<io::MetricsLog>(dir->metricsPath());
         listener.onLog("run directory " + dir->root());
     }
@@ -226,7 +170,7 @@ struct Trainer::Impl {
         if (dir) {
             metrics = std::make_unique<io::MetricsLog>(dir->metricsPath(), state.history);
             recordRunSession(dir->runInfoPath(),
-                             machineInfo(device, at::get_num_threads(), precision));
+                             machineInfo(device, runtime.threads, runtime.precision));
         }
         listener.onLog("resumed " + runDir.root() + " at epoch " + std::to_string(state.epoch + 1) +
                        ", step " + std::to_string(state.globalStep));
@@ -295,52 +239,6 @@ struct Trainer::Impl {
         if (dir) saveLast(snapshot());
     }
 
-    /// Whether to stop before the next step; waits first while paused. Data parallel: the
-    /// ranks agree through one small all-reduce per step, so a stop or a pause seen by any rank
-    /// (the launcher forwards signals to all of them; a front end may tell only one) takes
-    /// effect on every rank at the same step, and while paused the ranks poll together instead
-    /// of one of them timing out in a collective. `pausedSeconds` gets the time spent paused.
-    bool shouldStop(double& pausedSeconds) {
-        if (!distEnv.isDistributed()) {
-            pausedSeconds = waitWhilePaused();
-            return control.stop.load();
-        }
-        pausedSeconds = 0.0;
-        const auto start = Clock::now();
-        bool paused = false, stop = false;
-        for (;;) {
-            std::vector<torch::Tensor> flags{
-                torch::tensor({static_cast<int64_t>(control.stop.load()),
-                               static_cast<int64_t>(control.pause.load())},
-                              torch::kLong)
-                    .to(device)};
-            comm->allReduceSum(flags);
-            const auto f = flags[0].cpu();
-            stop = f[0].item<int64_t>() > 0;
-            if (stop || f[1].item<int64_t>() == 0) break;
-            if (!paused) listener.onLog("paused");
-            paused = true;
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        if (paused) {
-            listener.onLog("resumed");
-            pausedSeconds = secondsSince(start);
-        }
-        return stop;
-    }
-
-    /// Waits while paused; returns the seconds spent waiting.
-    double waitWhilePaused() {
-        if (!control.pause.load() || control.stop.load()) return 0.0;
-        const auto start = Clock::now();
-        listener.onLog("paused");
-        while (control.pause.load() && !control.stop.load()) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        listener.onLog("resumed");
-        return secondsSince(start);
-    }
-
     struct StepResult {
         double loss;
         double gradNorm;
@@ -368,7 +266,7 @@ struct Trainer::Impl {
         optimizer->zeroGrad();
         torch::Tensor logits;
         {
-            AutocastGuard autocast(device, ampDtype, precision.autocast());
+            AutocastGuard autocast(device, autocastDtype(runtime.precision), runtime.precision.autocast());
             logits = model->forward(images);
         }
         const double smoothing = config.labelSmoothing.enabled ? config.labelSmoothing.value : 0.0;
@@ -414,8 +312,8 @@ struct Trainer::Impl {
     EvalReport evaluateWeights(model::VisionMamba& m, const std::string& weights) {
         EvalSetup setup;
         setup.device = device;
-        setup.autocast = precision.autocast();
-        setup.autocastDtype = ampDtype;
+        setup.autocast = runtime.precision.autocast();
+        setup.autocastDtype = autocastDtype(runtime.precision);
         setup.ttaViews = config.tta.enabled ? config.tta.views : 1;
         setup.weights = weights;
         setup.classNames = splits.test.classNames;
@@ -481,35 +379,35 @@ struct Trainer::Impl {
         listener.onEpoch(e);
     }
 
-    void run() {
+    /// Trains to the end; true when a stop ended it early.
+    bool run() {
         const int64_t stepsPerEpoch = trainLoader->batchesPerEpoch();
         const int64_t totalSteps = schedule->totalSteps();
         if (state.epoch >= config.schedule.epochs) {
             listener.onLog("the run already finished all " + std::to_string(config.schedule.epochs) +
                            " epochs");
-            return;
+            return false;
         }
         model->train();
         while (state.epoch < config.schedule.epochs) {
             auto epochStart = Clock::now();
             const double epochSecondsBefore = state.epochSeconds;
-            auto windowStart = Clock::now();
-            int64_t windowImages = 0, windowSteps = 0;
+            ThroughputMeter meter;
             trainLoader->start(state.epoch, state.stepInEpoch);
             for (;;) {
                 double paused = 0.0;
-                const bool stop = shouldStop(paused);
+                const bool stop = agreement->shouldStop(paused);
                 epochStart += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(paused));
-                windowStart += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(paused));
+                meter.excludePause(paused);
                 if (stop) {
                     state.epochSeconds = epochSecondsBefore + secondsSince(epochStart);
                     trainLoader->stop();
                     saveMidEpoch();
                     if (dir) {
                         listener.onLog("stopped at step " + std::to_string(state.globalStep) +
-                                       "; continue with --resume " + dir->root());
+                                       "; checkpoint saved in " + dir->root());
                     }
-                    return;
+                    return true;
                 }
                 auto batch = trainLoader->next();
                 if (!batch) break;
@@ -518,30 +416,25 @@ struct Trainer::Impl {
                 const int64_t position = state.epoch * stepsPerEpoch + state.stepInEpoch;
                 const double lr = schedule->lrAt(position);
                 const auto result = trainStep(*batch, position);
-                windowImages += batch->labels.size(0);
-                ++windowSteps;
+                meter.addStep(batch->labels.size(0));
                 const bool endOfEpoch = state.stepInEpoch == stepsPerEpoch;
                 if (state.globalStep % std::max<int64_t>(config.run.logEverySteps, 1) == 0 || endOfEpoch) {
-                    const double window = std::max(secondsSince(windowStart), 1e-9);
                     StepMetrics s;
                     s.step = state.globalStep;
                     s.epoch = state.epoch;
+                    s.epochs = config.schedule.epochs;
                     s.stepInEpoch = state.stepInEpoch;
                     s.stepsPerEpoch = stepsPerEpoch;
                     s.totalSteps = totalSteps;
                     s.loss = result.loss;
                     s.lr = lr;
                     s.gradNorm = result.gradNorm;
-                    // Ranks step in lockstep: the run's throughput is world size x this rank's.
-                    s.imagesPerSecond =
-                        static_cast<double>(windowImages * distEnv.worldSize) / window;
-                    s.etaSeconds = static_cast<double>(totalSteps - position - 1) * window /
-                                   static_cast<double>(windowSteps);
+                    s.imagesPerSecond = meter.imagesPerSecond(distEnv.worldSize);
+                    s.etaSeconds = meter.etaSeconds(totalSteps - position - 1);
                     s.lossScale = scaler.currentScale();
                     if (metrics) metrics->append(s);
                     listener.onStep(s);
-                    windowStart = Clock::now();
-                    windowImages = windowSteps = 0;
+                    meter.restart();
                 }
                 if (config.run.checkpointEverySteps > 0 && !endOfEpoch &&
                     state.globalStep % config.run.checkpointEverySteps == 0) {
@@ -555,6 +448,7 @@ struct Trainer::Impl {
         listener.onLog("finished: best top-1 " + fixed(100.0 * state.bestTop1, 2) + "% (epoch " +
                        std::to_string(state.bestEpoch + 1) + ")" +
                        (dir ? ", checkpoints in " + dir->root() + "/checkpoints" : std::string()));
+        return false;
     }
 };
 
@@ -581,7 +475,22 @@ std::unique_ptr<Trainer> Trainer::resume(const std::string& runDir, TrainListene
 
 Trainer::~Trainer() = default;
 
-void Trainer::run() { impl_->run(); }
+void Trainer::run() {
+    Impl& impl = *impl_;
+    RunStart start;
+    start.dir = runDirectory();
+    start.config = impl.config;
+    start.history = impl.metrics ? impl.metrics->history() : impl.state.history;
+    impl.listener.onRunStarted(start);
+    bool stopped = false;
+    try {
+        stopped = impl.run();
+    } catch (const std::exception& e) {
+        impl.listener.onRunEnded({false, e.what()});
+        throw;
+    }
+    impl.listener.onRunEnded({stopped, {}});
+}
 
 const std::string& Trainer::runDirectory() const {
     static const std::string none;  // ranks other than 0 have no run directory

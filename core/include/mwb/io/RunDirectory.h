@@ -6,7 +6,6 @@
 //     metrics.csv             MetricsLog rows
 //     checkpoints/last.pt     the latest checkpoint (each epoch, every N steps when asked)
 //     checkpoints/best.pt     the checkpoint of the best epoch by run.best_metric
-//     plots/                  images the front ends save
 
 #include <ctime>
 #include <string>
@@ -33,7 +32,6 @@ public:
     std::string metricsPath() const { return root_ + "/metrics.csv"; }
     std::string lastCheckpointPath() const { return root_ + "/checkpoints/last.pt"; }
     std::string bestCheckpointPath() const { return root_ + "/checkpoints/best.pt"; }
-    std::string plotsPath() const { return root_ + "/plots"; }
 
 private:
     explicit RunDirectory(std::string root) : root_(std::move(root)) {}

@@ -77,7 +77,8 @@ struct GradClipConfig {
     double maxNorm = 1.0;
 };
 
-/// 7. Exponential warmup from near 0 to the base LR, then cosine decay.
+/// 7. Exponential warmup from near 0 to the base LR (the cosine decay after it is
+/// schedule.cosine).
 struct WarmupConfig {
     bool enabled = true;
     double epochs = 5.0;  // warmup length in epochs (fractions allowed)
@@ -135,6 +136,7 @@ struct OptimizerConfig {
 /// The learning-rate schedule and run length.
 struct ScheduleConfig {
     int64_t epochs = 300;
+    bool cosine = true;           // cosine decay to min_lr after the warmup (false: base LR throughout)
     double minLr = 1e-5;          // floor of the cosine decay
     double warmupStartLr = 1e-6;  // LR at step 0 of the exponential warmup
 };

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 #include <string>
+#include <vector>
 
 #include "mwb/train/Config.h"
 
@@ -26,6 +27,11 @@ void saveConfig(const Config& config, const std::string& path);
 
 /// Applies one `key=value` override, as `--set model.depth=12`, then validates.
 void applyOverride(Config& config, const std::string& assignment);
+
+/// Applies every `key=value` override in order, then validates the result once, so that
+/// fields that must agree (data.dataset=folder with data.folder) may come in any order. On an
+/// error `config` is left unchanged.
+void applyOverrides(Config& config, const std::vector<std::string>& assignments);
 
 /// True when the two configs have the same value in every field.
 bool operator==(const Config& a, const Config& b);

@@ -19,6 +19,7 @@ struct ConfigField {
     double min = 0.0;  // inclusive bounds of numeric fields
     double max = 0.0;
     std::vector<std::string> choices;  // allowed values of string fields; empty = any string
+    std::string minText;  // what the minimum stands for when it is special ("all"); empty: a number
 };
 
 /// The fields of `config`, in the order they are written to JSON.

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "mwb/data/Dataset.h"
 #include "mwb/train/Metrics.h"
 #include "mwb/train/TrainListener.h"
 
@@ -25,6 +26,7 @@ struct EvalOptions {
     int64_t ttaViews = 1;      // 1 = plain evaluation; n > 1 = mean softmax over n views
     int64_t batchSize = 256;   // images per forward pass
     std::string dataDir;       // overrides the run's data.dir when not empty
+    int64_t threads = 0;       // intra-op threads; 0: the cores, shared by a launch's processes
 };
 
 /// How one evaluation pass runs.
@@ -48,11 +50,18 @@ EvalReport evaluate(const std::function<torch::Tensor(const torch::Tensor&)>& fo
                     data::DataLoader& loader, const EvalSetup& setup,
                     TrainListener* listener = nullptr, const RunControl* control = nullptr);
 
+/// What evaluateCheckpoint found, and the split it found it on.
+struct CheckpointEvaluation {
+    EvalReport report;
+    data::Dataset test;  // the test split evaluated: report.misclassified are its rows
+};
+
 /// Loads a checkpoint, its model (raw or EMA weights) and the test split of its data set, and
 /// evaluates it. Started by a launcher (torchrun's or Slurm's variables, `mambawb eval
 /// --nproc`), each rank evaluates an unpadded shard and every rank returns the whole split's
 /// report, equal to one process's. Throws mwb::Error for a bad checkpoint or missing data.
-EvalReport evaluateCheckpoint(const std::string& checkpointPath, const EvalOptions& options,
-                              TrainListener* listener = nullptr, const RunControl* control = nullptr);
+CheckpointEvaluation evaluateCheckpoint(const std::string& checkpointPath, const EvalOptions& options,
+                                        TrainListener* listener = nullptr,
+                                        const RunControl* control = nullptr);
 
 }  // namespace mwb::train

@@ -3,10 +3,12 @@
 // run that happens in other processes: the desktop app's data-parallel runs read rank 0's.
 //
 // One object per line, each with an "event" key:
-//   {"event":"run","dir":...}            the run directory exists, training begins
+//   {"event":"run_start","dir":...,"config":{...},"history":{"steps":[...],"epochs":[...]}}
 //   {"event":"step",...StepMetrics}      {"event":"epoch",...EpochMetrics}
 //   {"event":"eval",...EvalReport}       {"event":"log","line":...}
 //   {"event":"eval_progress","done":n,"total":m}
+//   {"event":"run_end","stopped":bool,"error":"..."}   (the launcher of several processes
+//                                        adds its own verdict as a last run_end when one fails)
 
 #include <mutex>
 #include <ostream>
@@ -21,9 +23,8 @@ class EventWriter : public TrainListener {
 public:
     explicit EventWriter(std::ostream& out) : out_(out) {}
 
-    /// The "run" event: the run directory, once it exists.
-    void onRunDirectory(const std::string& dir);
-
+    void onRunStarted(const RunStart& run) override;
+    void onRunEnded(const RunEnd& end) override;
     void onStep(const StepMetrics& s) override;
     void onEpoch(const EpochMetrics& e) override;
     void onEval(const EvalReport& r) override;
@@ -36,9 +37,9 @@ private:
     std::mutex mutex_;  // whole lines, whichever thread reports
 };
 
-/// Hands one line of an event stream to `listener` (a "run" event sets `runDir`). Returns
-/// false for a line that is not an event (other output), which is left alone. Throws
-/// mwb::Error for an event whose fields are missing or mistyped.
-bool replayEvent(const std::string& line, TrainListener& listener, std::string& runDir);
+/// Hands one line of an event stream to `listener`. Returns false for a line that is not an
+/// event (other output), which is left alone. Throws mwb::Error for an event whose fields are
+/// missing or mistyped.
+bool replayEvent(const std::string& line, TrainListener& listener);
 
 }  // namespace mwb::train

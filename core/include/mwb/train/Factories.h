@@ -12,6 +12,7 @@
 #include "mwb/data/Transform.h"
 #include "mwb/model/VisionMamba.h"
 #include "mwb/train/Config.h"
+#include "mwb/train/Optimizer.h"
 
 namespace mwb::train {
 
@@ -27,6 +28,10 @@ model::VisionMamba makeModel(const Config& config);
 data::DataSplits loadDataset(const Config& config, bool download = false,
                              const data::DownloadProgress& progress = {});
 
+/// Throws mwb::Error saying which model.* key to set when the data set's classes, channels or
+/// image size differ from the model's.
+void checkDataFitsModel(const Config& config, const data::DataSplits& splits);
+
 /// The training pipeline's steps: model.image_size and in_channels, data.crop_padding and
 /// hflip, auto_augment.*, random_erasing.*, each as switched on.
 augment::PipelineOptions trainPipelineOptions(const Config& config);
@@ -41,5 +46,10 @@ std::shared_ptr<const data::Transform> makeEvalTransform(const Config& config,
 
 /// mixup.*, cutmix.* and label_smoothing.*, each as switched on.
 augment::MixupOptions mixupOptions(const Config& config);
+
+/// AdamW (optimizer.*) over `model`'s parameter groups: one per (layer id, decayed) pair, the
+/// LR scaled by layer_decay.rate^(depth + 1 - layer id) when layer decay is on, no weight
+/// decay on norms, biases and embeddings.
+std::unique_ptr<Optimizer> makeOptimizer(model::VisionMamba& model, const Config& config);
 
 }  // namespace mwb::train

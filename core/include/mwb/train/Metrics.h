@@ -12,6 +12,7 @@ namespace mwb::train {
 struct StepMetrics {
     int64_t step = 0;           // global step, 1-based after the first update
     int64_t epoch = 0;          // 0-based epoch the step belongs to
+    int64_t epochs = 0;         // epochs of the run
     int64_t stepInEpoch = 0;    // 1-based position within the epoch
     int64_t stepsPerEpoch = 0;
     int64_t totalSteps = 0;     // steps of the whole run

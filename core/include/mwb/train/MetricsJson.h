@@ -8,7 +8,8 @@
 
 namespace mwb::train {
 
-/// Every field as snake_case keys; per_class_accuracy is an object keyed by class name.
+/// Every field as snake_case keys (the step and epoch keys from MetricFields.h, as in
+/// metrics.csv); per_class_accuracy is an object keyed by class name.
 nlohmann::ordered_json toJson(const EvalReport& report);
 nlohmann::ordered_json toJson(const StepMetrics& step);
 nlohmann::ordered_json toJson(const EpochMetrics& epoch);

@@ -14,7 +14,8 @@ namespace mwb::train {
 ///   lr(s) = start * (base / start)^(s / W)
 /// so it starts at schedule.warmup_start_lr and reaches the base LR at step W. After warmup
 ///   lr(s) = min + (base - min) * (1 + cos(pi * (s - W) / (T - W))) / 2
-/// with T = epochs * stepsPerEpoch, ending at schedule.min_lr. Per-group LR scales multiply it.
+/// with T = epochs * stepsPerEpoch, ending at schedule.min_lr (with schedule.cosine off, the
+/// base LR throughout). Warmup and cosine are switched apart. Per-group LR scales multiply it.
 class LrSchedule {
 public:
     /// The schedule of `config` for an epoch of `stepsPerEpoch` optimizer steps (>= 1).
@@ -35,6 +36,7 @@ private:
     double startLr_;
     int64_t warmupSteps_;
     int64_t totalSteps_;
+    bool cosine_;
 };
 
 }  // namespace mwb::train

@@ -5,15 +5,35 @@
 #include <atomic>
 #include <string>
 
+#include "mwb/io/MetricsLog.h"
+#include "mwb/train/Config.h"
 #include "mwb/train/Metrics.h"
 
 namespace mwb::train {
+
+/// A run begins (before its first step).
+struct RunStart {
+    std::string dir;             // the run directory; empty on ranks other than 0, which write nothing
+    Config config;               // the resolved config of the run
+    io::MetricsHistory history;  // what it already has: a resumed run's rows up to its checkpoint
+};
+
+/// A run ended: finished, stopped (with checkpoints/last.pt saved) or failed.
+struct RunEnd {
+    bool stopped = false;  // Stop ended it early
+    std::string error;     // why it failed; empty when it did not
+};
 
 /// Receives progress from the Trainer and Evaluator, on the training thread. Keep handlers
 /// short: copy the struct and return.
 class TrainListener {
 public:
     virtual ~TrainListener() = default;
+    /// Once, before the first step. A front end that shows the run starts from `run.history`,
+    /// so that a resumed run shows each step once.
+    virtual void onRunStarted(const RunStart&) {}
+    /// Once, when the run returns or throws.
+    virtual void onRunEnded(const RunEnd&) {}
     virtual void onStep(const StepMetrics&) {}
     virtual void onEpoch(const EpochMetrics&) {}
     virtual void onEval(const EvalReport&) {}

@@ -31,7 +31,8 @@ public:
 
     /// Trains to the last epoch, or until control.stop is set (then saves checkpoints/last.pt
     /// after the current step and returns). Pauses while control.pause is set. Throws
-    /// mwb::Error when the loss becomes non-finite, naming the step.
+    /// mwb::Error when the loss becomes non-finite, naming the step. Reports onRunStarted
+    /// first and onRunEnded last (also when it throws).
     void run();
 
     /// The run directory (runs/<date-time>-<name>).

@@ -7,6 +7,7 @@
 
 #include "mwb/train/Config.h"
 #include "mwb/train/Metrics.h"
+#include "mwb/train/TrainListener.h"
 #include "mwb/widgets/AugmentationPreview.h"
 #include "mwb/widgets/ImageGallery.h"
 
@@ -14,6 +15,7 @@ Q_DECLARE_METATYPE(mwb::train::Config)
 Q_DECLARE_METATYPE(mwb::train::StepMetrics)
 Q_DECLARE_METATYPE(mwb::train::EpochMetrics)
 Q_DECLARE_METATYPE(mwb::train::EvalReport)
+Q_DECLARE_METATYPE(mwb::train::RunStart)
 Q_DECLARE_METATYPE(mwb::widgets::GalleryItem)
 Q_DECLARE_METATYPE(std::vector<mwb::widgets::GalleryItem>)
 Q_DECLARE_METATYPE(std::vector<mwb::widgets::PreviewPair>)
@@ -26,6 +28,7 @@ inline void registerMetaTypes() {
     qRegisterMetaType<mwb::train::StepMetrics>("mwb::train::StepMetrics");
     qRegisterMetaType<mwb::train::EpochMetrics>("mwb::train::EpochMetrics");
     qRegisterMetaType<mwb::train::EvalReport>("mwb::train::EvalReport");
+    qRegisterMetaType<mwb::train::RunStart>("mwb::train::RunStart");
     qRegisterMetaType<std::vector<mwb::widgets::GalleryItem>>("std::vector<mwb::widgets::GalleryItem>");
     qRegisterMetaType<std::vector<mwb::widgets::PreviewPair>>("std::vector<mwb::widgets::PreviewPair>");
 }
