@@ -228,24 +228,27 @@ void MainWindow::setConfig(const train::Config& config) {
 
 namespace {
 
-/// What amp.dtype resolves to for `config` on this machine, as the recipe panel shows it.
-QString precisionNote(const train::Config& config) {
+/// What amp.dtype resolves to for `config` on this machine, as the recipe panel shows it: the
+/// choice beside the switch ("→ fp32"), the reason and any warning in its tooltip.
+std::pair<QString, QString> precisionNote(const train::Config& config) {
     try {
         const auto p = train::resolvePrecision(
             config.amp, sys::computeTarget(sys::resolveDevice(config.run.device)));
-        const QString text = QStringLiteral("→ %1: %2").arg(
-            QString::fromStdString(p.dtype), QString::fromStdString(p.reason));
-        return p.warning.empty() ? text
-                                 : text + QStringLiteral(" (%1)").arg(QString::fromStdString(p.warning));
+        QString tip = QString::fromStdString(p.describe());
+        if (!p.warning.empty()) tip += "\n" + QString::fromStdString(p.warning);
+        return {QStringLiteral("→ %1%2").arg(QString::fromStdString(p.dtype),
+                                             p.warning.empty() ? QString() : QStringLiteral(" (!)")),
+                tip};
     } catch (const Error& e) {
-        return QString::fromStdString(e.what());
+        return {QStringLiteral("→ ?"), QString::fromStdString(e.what())};
     }
 }
 
 }  // namespace
 
 void MainWindow::configEdited(const train::Config& config) {
-    recipe_->setPrecisionNote(precisionNote(config));
+    const auto [note, why] = precisionNote(config);
+    recipe_->setPrecisionNote(note, why);
     configView_->setConfig(config, recipe_->reference());
     runsFolder_->setText(tr("Runs in %1").arg(QDir(runsFolder()).absolutePath()));
     scheduleDataRefresh();

@@ -2,16 +2,18 @@
 #include <torch/torch.h>
 
 #include "mwb/augment/MixupCutmix.h"
+#include "mwb/train/Factories.h"
 
 using namespace mwb::augment;
 
 namespace {
 
-mwb::train::Config mixConfig(bool mixup, bool cutmix) {
+/// The options a config with these switches (and the recipe's defaults) gives.
+MixupOptions mixOptions(bool mixup, bool cutmix) {
     mwb::train::Config c;
     c.mixup.enabled = mixup;
     c.cutmix.enabled = cutmix;
-    return c;
+    return mwb::train::mixupOptions(c);
 }
 
 /// Batch of 6 images where image i is filled with the value i + 1.
@@ -22,7 +24,7 @@ torch::Tensor constantImages() {
 }  // namespace
 
 TEST(MixupCutmix, OffGivesSmoothedOneHot) {
-    const MixupCutmix mix(mixConfig(false, false), 10);
+    const MixupCutmix mix(mixOptions(false, false), 10);
     const auto images = constantImages();
     const auto labels = torch::tensor({0, 1, 2, 3, 4, 9}, torch::kLong);
     std::mt19937_64 rng(1);
@@ -35,7 +37,7 @@ TEST(MixupCutmix, OffGivesSmoothedOneHot) {
 }
 
 TEST(MixupCutmix, MixupBlendsWithTheReversedBatch) {
-    const MixupCutmix mix(mixConfig(true, false), 10);
+    const MixupCutmix mix(mixOptions(true, false), 10);
     const auto images = constantImages();
     const auto labels = torch::tensor({0, 1, 2, 3, 4, 5}, torch::kLong);
     std::mt19937_64 rng(2);
@@ -55,7 +57,7 @@ TEST(MixupCutmix, MixupBlendsWithTheReversedBatch) {
 }
 
 TEST(MixupCutmix, CutmixLambdaIsThePastedArea) {
-    const MixupCutmix mix(mixConfig(false, true), 10);
+    const MixupCutmix mix(mixOptions(false, true), 10);
     const auto images = constantImages();
     const auto labels = torch::tensor({0, 1, 2, 3, 4, 5}, torch::kLong);
     std::mt19937_64 rng(3);
@@ -73,7 +75,7 @@ TEST(MixupCutmix, CutmixLambdaIsThePastedArea) {
 }
 
 TEST(MixupCutmix, SwitchProbabilityPicksCutmixHalfTheTime) {
-    const MixupCutmix mix(mixConfig(true, true), 10);
+    const MixupCutmix mix(mixOptions(true, true), 10);
     const auto images = torch::zeros({2, 1, 4, 4});
     const auto labels = torch::tensor({0, 1}, torch::kLong);
     std::mt19937_64 rng(4);

@@ -205,7 +205,6 @@ RecipePanel::RecipePanel(QWidget* parent) : QWidget(parent) {
         if (prefix == "amp.") {
             precisionNote_ = new QLabel;
             precisionNote_->setObjectName(QStringLiteral("precisionNote"));
-            precisionNote_->setToolTip(tr("What amp.dtype resolves to on this machine"));
             paramRow->addWidget(precisionNote_);
         }
         paramRow->addStretch(1);
@@ -360,9 +359,14 @@ QStringList RecipePanel::switchKeys() {
 
 void RecipePanel::setDataInfo(const QString& text) { dataInfo_->setText(text); }
 
-void RecipePanel::setPrecisionNote(const QString& text) { precisionNote_->setText(text); }
+void RecipePanel::setPrecisionNote(const QString& text, const QString& reason) {
+    precisionNote_->setText(text);
+    precisionNote_->setToolTip(reason);
+}
 
 QString RecipePanel::precisionNote() const { return precisionNote_->text(); }
+
+QString RecipePanel::precisionReason() const { return precisionNote_->toolTip(); }
 
 void RecipePanel::setEditingEnabled(bool enabled) {
     editingEnabled_ = enabled;

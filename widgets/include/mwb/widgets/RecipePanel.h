@@ -69,10 +69,11 @@ public:
     /// Text shown under the data set choice: counts, class names, where the files are.
     void setDataInfo(const QString& text);
 
-    /// Text beside the mixed-precision switch: what amp.dtype resolves to on this machine
-    /// and why ("fp32: this CPU has no native bf16 (AVX2)").
-    void setPrecisionNote(const QString& text);
+    /// Beside the mixed-precision switch: what amp.dtype resolves to on this machine ("→ fp32"),
+    /// with the reason ("mixed precision: off, this CPU has no native bf16 (AVX2)") as tooltip.
+    void setPrecisionNote(const QString& text, const QString& reason);
     QString precisionNote() const;
+    QString precisionReason() const;
 
     /// Locks or unlocks every editor (locked while a run trains).
     void setEditingEnabled(bool enabled);
