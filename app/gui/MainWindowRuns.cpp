@@ -51,6 +51,9 @@ QWidget* MainWindow::buildRunsTab() {
     auto* layout = new QVBoxLayout(page);
     auto* buttons = new QHBoxLayout;
     runsFolder_ = new QLabel;
+    // A long path must not set the window's minimum width; the label clips instead.
+    runsFolder_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    runsFolder_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* refresh = new QPushButton(tr("Refresh"));
     auto* resume = new QPushButton(tr("Resume"));
     auto* evaluateBest = new QPushButton(tr("Evaluate best"));
@@ -68,8 +71,11 @@ QWidget* MainWindow::buildRunsTab() {
     auto* change = new QPushButton(tr("Change…"));
     change->setToolTip(tr("Where new runs go when the config names no folder of its own"));
     resume->setToolTip(tr("Continue the selected stopped run from its last checkpoint"));
-    buttons->addWidget(runsFolder_, 1);
-    buttons->addWidget(change);
+    auto* folderRow = new QHBoxLayout;  // its own row: the buttons' row is as wide as it may be
+    folderRow->addWidget(runsFolder_, 1);
+    folderRow->addWidget(change);
+    layout->addLayout(folderRow);
+    buttons->addStretch(1);
     for (QWidget* w : std::initializer_list<QWidget*>{refresh, resume, evaluateBest, exportButton, open})
         buttons->addWidget(w);
     layout->addLayout(buttons);

@@ -38,19 +38,22 @@ constexpr int kTrainPerClass = 24;  // 3 classes: 72 training images
 constexpr int kTestPerClass = 8;    // 24 test images
 
 /// Pause holds the run: between the engine's "paused" and its "resumed" (which follow the
-/// window's pause and unpause) no step is reported; after it, steps come again.
-void expectHeldWhilePaused(MainWindow& w, const QSignalSpy& logged) {
-    const auto seen = [&logged](const QString& line) {
-        for (const auto& args : logged)
-            if (args[0].toString() == line) return true;
-        return false;
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(seen("paused"), 60000);
-    const int held = w.plotPanel()->pointCount(PlotKind::LearningRate);
+/// window's pause and unpause) no step is reported; after it, steps come again. The counts are
+/// taken as each line reaches the log, not when the test next looks: by then a step that
+/// followed "resumed" may have landed too.
+void expectHeldWhilePaused(MainWindow& w) {
+    int atPaused = -1, atResumed = -1;
+    const auto count = [&w] { return w.plotPanel()->pointCount(PlotKind::LearningRate); };
+    const auto watch = QObject::connect(&w, &MainWindow::logged, [&](const QString& line) {
+        if (line == "paused" && atPaused < 0) atPaused = count();
+        if (line == "resumed" && atPaused >= 0 && atResumed < 0) atResumed = count();
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(atPaused >= 0, 60000);
     w.togglePause();
-    QTRY_VERIFY_WITH_TIMEOUT(seen("resumed"), 60000);
-    QCOMPARE(w.plotPanel()->pointCount(PlotKind::LearningRate), held);
-    QTRY_VERIFY_WITH_TIMEOUT(w.plotPanel()->pointCount(PlotKind::LearningRate) > held, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(atResumed >= 0, 60000);
+    QObject::disconnect(watch);
+    QCOMPARE(atResumed, atPaused);
+    QTRY_VERIFY_WITH_TIMEOUT(count() > atResumed, 60000);
 }
 
 /// Writes root/{train,test}/<class>/<i>.png: 3 classes of 16x16 pictures that a model can
@@ -257,7 +260,7 @@ private Q_SLOTS:
         const QString log = lines.join('\n');
         // Stop takes effect before the next step: at most the step in flight lands after it
         // (every step is reported: log_every_steps 1), long before the run's 500 epochs end.
-        const auto stop = QRegularExpression("stopped at step (\d+)").match(log);
+        const auto stop = QRegularExpression("stopped at step (\\d+)").match(log);
         QVERIFY2(stop.hasMatch(), qPrintable(log));
         const int savedStep = stop.captured(1).toInt();
         QVERIFY2(savedStep <= reportedAtStop + 1, qPrintable(log));
@@ -301,12 +304,11 @@ private Q_SLOTS:
         w.setQuietErrors(true);
         w.setConfig(tinyConfig(500));
         QSignalSpy finished(&w, &MainWindow::trainingFinished);
-        QSignalSpy logged(&w, &MainWindow::logged);
         w.startTraining();
         QTRY_VERIFY_WITH_TIMEOUT(w.plotPanel()->pointCount(PlotKind::LearningRate) > 2, 120000);
         w.togglePause();
         QVERIFY(w.isPaused());
-        expectHeldWhilePaused(w, logged);
+        expectHeldWhilePaused(w);
         if (QTest::currentTestFailed()) return;
         w.stopTraining();
         QVERIFY(finished.wait(60000) || !finished.isEmpty());
@@ -458,11 +460,10 @@ private Q_SLOTS:
         w.setProcessCount(2);
         w.setConfig(tinyConfig(500));
         QSignalSpy finished(&w, &MainWindow::trainingFinished);
-        QSignalSpy logged(&w, &MainWindow::logged);
         w.startTraining();
         QTRY_VERIFY_WITH_TIMEOUT(w.plotPanel()->pointCount(PlotKind::LearningRate) > 2, 120000);
         w.togglePause();
-        expectHeldWhilePaused(w, logged);  // rank 0's "paused": all ranks agreed on the step
+        expectHeldWhilePaused(w);  // rank 0's "paused": all ranks agreed on the step
         if (QTest::currentTestFailed()) return;
         w.stopTraining();
         QVERIFY(finished.wait(60000) || !finished.isEmpty());
