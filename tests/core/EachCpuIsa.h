@@ -7,9 +7,15 @@
 
 #include <algorithm>
 #include <optional>
+#include <ostream>
 
 #include "mwb/ops/CpuIsa.h"
 #include "mwb/sys/CpuFeatures.h"
+
+namespace mwb::ops {
+/// Test names and messages show the path's name rather than its bytes.
+inline void PrintTo(CpuIsa isa, std::ostream* os) { *os << cpuIsaName(isa); }
+}  // namespace mwb::ops
 
 class EachCpuIsa : public ::testing::TestWithParam<mwb::ops::CpuIsa> {
 protected:
