@@ -9,6 +9,7 @@
 #include "Commands.h"
 #include "mwb/data/DataPaths.h"
 #include "mwb/sys/Device.h"
+#include "mwb/sys/GpuInfo.h"
 #include "mwb/sys/GemmProbe.h"
 #include "mwb/sys/Threads.h"
 
@@ -29,8 +30,12 @@ void addInfoCommand(CLI::App& app, const GlobalOptions& global) {
 #else
         std::cout << "Qt            not built (core and CLI only)\n";
 #endif
-        std::cout << "device        " << sys::describeDevice(device) << "\n"
-                  << "threads       " << threads << " intra-op of " << sys::hardwareThreads()
+        std::cout << "device        " << sys::describeDevice(device) << "\n";
+        const auto gpus = sys::gpuInfo();
+        for (size_t i = 0; i < gpus.size(); ++i) {
+            std::cout << "gpu " << i << "         " << sys::describeGpu(gpus[i]) << "\n";
+        }
+        std::cout << "threads       " << threads << " intra-op of " << sys::hardwareThreads()
                   << " hardware\n";
         const double gflops = sys::measureGemmGflops(512, 0.3);
         std::cout << "fp32 GEMM     " << std::fixed << std::setprecision(1) << gflops

@@ -22,7 +22,9 @@
 #include "mwb/model/LayerId.h"
 #include "mwb/model/ModelFactory.h"
 #include "mwb/model/ModelSummary.h"
+#include "mwb/sys/CudaSetup.h"
 #include "mwb/sys/Device.h"
+#include "mwb/sys/GpuInfo.h"
 #include "mwb/sys/Threads.h"
 #include "mwb/train/AmpScaler.h"
 #include "mwb/train/Autocast.h"
@@ -92,12 +94,24 @@ struct Trainer::Impl {
         distEnv = dist::distEnvFromEnvironment();
         device = sys::resolveDevice(config.run.device);
         if (device.is_cuda() && distEnv.isDistributed()) device = torch::Device(torch::kCUDA, distEnv.localRank);
+        sys::prepareCudaDevice(device);  // current device = this rank's; cudnn benchmark on
         const bool fp16 = config.amp.enabled && config.amp.dtype == "fp16";
         if (fp16 && !device.is_cuda()) {
             listener.onLog("amp.dtype fp16 needs CUDA; using bf16 autocast on the CPU");
         }
         ampDtype = fp16 && device.is_cuda() ? torch::kHalf : torch::kBFloat16;
         scaler = AmpScaler(AmpScalerOptions{fp16 && device.is_cuda()});
+        if (config.amp.enabled && ampDtype == torch::kBFloat16 && device.is_cuda()) {
+            // bf16 is native from compute capability 8.0; older GPUs get fp16 + loss scaling.
+            const auto gpus = sys::gpuInfo();
+            const auto index = static_cast<size_t>(device.has_index() ? device.index() : 0);
+            if (index < gpus.size() && !sys::hasNativeBf16(gpus[index])) {
+                listener.onLog("amp: " + gpus[index].name + " has no native bf16; using fp16 "
+                               "autocast with dynamic loss scaling");
+                ampDtype = torch::kHalf;
+                scaler = AmpScaler(AmpScalerOptions{true});
+            }
+        }
 
         listener.onLog("loading " + config.data.dataset);
         splits = data::loadDataset(config);
@@ -343,17 +357,17 @@ struct Trainer::Impl {
     /// count, which sets the learning rate).
     StepResult trainStep(const data::Batch& batch, int64_t schedulePosition) {
         const int64_t step = state.globalStep;
-        torch::Tensor images = batch.images;
+        // Copied from the loader's pinned memory without waiting; mixup and cutmix then run on
+        // the device (their random choices come from the host generator, as on the CPU).
+        torch::Tensor images = batch.images.to(device, /*non_blocking=*/batch.images.is_pinned());
+        const auto labels = batch.labels.to(device, /*non_blocking=*/batch.labels.is_pinned());
         torch::Tensor targets;
         if (mix) {
             std::mt19937_64 rng(stepSeed(config.run.seed, step, kMixPurpose));
-            auto mixed = (*mix)(images, batch.labels, rng);
+            auto mixed = (*mix)(images, labels, rng);
             images = mixed.images;
-            targets = mixed.targets.to(device);
+            targets = mixed.targets;
         }
-        const bool pinned = images.is_pinned();
-        images = images.to(device, /*non_blocking=*/pinned);
-        const auto labels = batch.labels.to(device, /*non_blocking=*/pinned);
         // Drop path draws from torch's generator: seed it per step.
         torch::manual_seed(stepSeed(config.run.seed, step, kTorchPurpose));
 
