@@ -8,7 +8,7 @@ TEST(PeakMemory, CpuPeakSeesMemoryTouchedInsideTheWork) {
     // allocator may have kept from earlier tests, so the peak must show most of it.
     const int64_t bytes = mwb::sys::peakExtraBytes(torch::kCPU, [] {
         auto t = torch::ones({64, 1024, 1024});  // 256 MiB of fp32, every page written
-        ASSERT_EQ(t.sum(torch::kDouble).item<double>(), 64.0 * 1024 * 1024);
+        ASSERT_EQ(t.data_ptr<float>()[t.numel() - 1], 1.0f);
     });
     EXPECT_GT(bytes, int64_t(200) << 20);
     EXPECT_LT(bytes, int64_t(400) << 20);
