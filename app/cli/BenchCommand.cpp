@@ -4,6 +4,7 @@
 // memory and model FLOP utilisation, with the CPU, kernel path and precision that made them.
 
 #include <sys/resource.h>
+#include <torch/cuda.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -23,6 +24,7 @@
 #include "mwb/data/DataPaths.h"
 #include "mwb/data/PipelineBench.h"
 #include "mwb/sys/Device.h"
+#include "mwb/train/DeviceBench.h"
 #include "mwb/sys/GemmProbe.h"
 #include "mwb/sys/OpProfile.h"
 #include "mwb/sys/Threads.h"
@@ -44,6 +46,8 @@ struct BenchOptions {
     int64_t images = 20000;    // images per pipeline measurement (--data)
     std::string profile;       // Chrome trace of one train step goes here (empty: none)
     std::string amp = "auto";  // the step precision reported and profiled: auto, fp32 or bf16
+    std::string device;        // cpu, cuda, cuda:N: the device bench (empty: this CPU bench)
+    bool scanOnly = false;     // device bench: only the scan figures
 };
 
 using Clock = std::chrono::steady_clock;
@@ -81,28 +85,7 @@ train::ModelConfig resolveModel(const std::string& name) {
     }
 }
 
-/// The scan's arguments at a model's shapes and layout: u, delta, z (B, d_inner, L) with
-/// channels adjacent in memory, as the mixer's projections leave them; B and C (B, N, L).
-struct ScanArgs {
-    torch::Tensor u, delta, A, Bm, Cm, D, z, bias;
-};
-
-ScanArgs scanArgs(const model::VisionMambaOptions& o, int64_t batch, torch::ScalarType type) {
-    const int64_t D = o.expand * o.width, N = o.dState;
-    const int64_t side = o.imageSize / o.patchSize, L = side * side;
-    auto t = [type](torch::Tensor x) { return x.to(type).set_requires_grad(true); };
-    auto channelsAdjacent = [&](torch::Tensor x) { return t(x).transpose(1, 2); };  // (B, L, D)
-    ScanArgs a;
-    a.u = channelsAdjacent(torch::randn({batch, L, D}));
-    a.delta = channelsAdjacent(torch::randn({batch, L, D}) * 0.5 - 2.0);
-    a.A = -torch::arange(1, N + 1, torch::kFloat).repeat({D, 1}).set_requires_grad(true);
-    a.Bm = t(torch::randn({batch, N, L}));
-    a.Cm = t(torch::randn({batch, N, L}));
-    a.D = torch::ones({D}).set_requires_grad(true);
-    a.z = channelsAdjacent(torch::randn({batch, L, D}));
-    a.bias = torch::full({D}, -3.0).set_requires_grad(true);
-    return a;
-}
+using sys::ScanArgs;
 
 template <typename Scan>
 double scanSeconds(const ScanArgs& a, int reps, Scan scan, bool warmUp = true) {
@@ -213,11 +196,11 @@ void runBench(const BenchOptions& b, const GlobalOptions& global) {
     // Read before the scan comparison: the reference scan's autograd graph is far larger
     // than a train step's, and the peak must describe training.
     const double rss = peakRssMb();
-    const auto argsF = scanArgs(o, b.batchSize, torch::kFloat);
+    const auto argsF = sys::modelScanArgs(o, b.batchSize, torch::kFloat);
     const double fused = scanSeconds(argsF, 5, ops::selectiveScan);
     // The reference takes seconds per call and has nothing to warm up: one timed call.
     const double reference = scanSeconds(argsF, 1, ops::selectiveScanReference, false);
-    const auto argsH = scanArgs(o, b.batchSize, torch::kBFloat16);
+    const auto argsH = sys::modelScanArgs(o, b.batchSize, torch::kBFloat16);
     const double fusedBf16 = scanSeconds(argsH, 5, ops::selectiveScan);
     out << "scan fwd+bwd       fused " << fused * 1e3 << " ms (bf16 " << fusedBf16 * 1e3
         << " ms), reference " << reference * 1e3 << " ms: " << reference / fused << "x\n";
@@ -271,6 +254,49 @@ void runBench(const BenchOptions& b, const GlobalOptions& global) {
                             {"mfu", mfu}};
         out << j.dump() << std::endl;
     }
+}
+
+/// `bench --device D`: train steps and the scan paths timed on the device (CUDA events on a
+/// GPU), peak memory from the caching allocator (the resident-set peak on the CPU).
+void runDeviceBenchCommand(const BenchOptions& b, const GlobalOptions& global) {
+    sys::configureThreads(global.threads);
+    train::Config config;
+    config.model = resolveModel(b.preset);
+    sys::DeviceBenchOptions d;
+    d.model = model::modelOptions(config);
+    d.batch = b.batchSize;
+    d.steps = b.steps;
+    try {
+        d.device = torch::Device(b.device);
+    } catch (const std::exception&) {
+        throw Error("unknown --device '" + b.device + "'; use cpu, cuda or cuda:N");
+    }
+    if (d.device.is_cuda() && !torch::cuda::is_available()) {
+        throw Error("--device " + b.device + ": no CUDA device is available (this LibTorch "
+                    "build or machine has none)");
+    }
+    d.trainStep = !b.scanOnly;
+    d.logDepthScan = d.device.is_cuda();  // on a CPU it would take minutes and GiBs
+    const auto f = sys::runDeviceBench(d);
+    auto& out = std::cout;
+    const double mib = 1.0 / (1 << 20);
+    out << std::fixed << std::setprecision(2) << "device             " << f.device << "\n";
+    if (d.trainStep) {
+        out << "train step         " << f.stepMs << " ms (" << f.precision << "), "
+            << f.imagesPerSecond << " images/s, CIFAR-10 epoch " << f.cifarEpochSeconds << " s\n"
+            << "step peak memory   " << static_cast<double>(f.stepPeakBytes) * mib << " MiB\n";
+    }
+    out << "scan fwd+bwd       (B " << b.batchSize << ", D " << f.scanChannels << ", L "
+        << f.scanTokens << ") fused " << f.scanFusedMs << " ms / "
+        << static_cast<double>(f.scanFusedExtraBytes) * mib << " MiB, chunked " << f.scanChunkedMs
+        << " ms / " << static_cast<double>(f.scanChunkedExtraBytes) * mib << " MiB";
+    if (f.scanLogDepthMs >= 0) {
+        out << ", log-depth " << f.scanLogDepthMs << " ms / "
+            << static_cast<double>(f.scanLogDepthExtraBytes) * mib << " MiB ("
+            << f.scanLogDepthMs / f.scanFusedMs << "x the fused)";
+    }
+    out << "\n";
+    if (b.json) out << sys::toJson(f) << std::endl;
 }
 
 /// `bench --data`: the full V2 training transform through the DataLoader, on one worker and
@@ -335,7 +361,15 @@ void addBenchCommand(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--data-dir", o->dataDir, "data directory holding CIFAR-10 (--data)");
     cmd->add_option("--images", o->images, "images per pipeline measurement (--data)")
         ->check(CLI::PositiveNumber);
-    cmd->callback([o, &global] { o->data ? runDataBench(*o, global) : runBench(*o, global); });
+    cmd->add_option("--device", o->device,
+                    "time on this device (cpu, cuda, cuda:N) with device timers and peak memory "
+                    "instead of the CPU figures above");
+    cmd->add_flag("--scan-only", o->scanOnly, "with --device: only the scan paths");
+    cmd->callback([o, &global] {
+        if (o->data) return runDataBench(*o, global);
+        if (!o->device.empty()) return runDeviceBenchCommand(*o, global);
+        runBench(*o, global);
+    });
 }
 
 }  // namespace mwb::cli

@@ -11,6 +11,7 @@
 #include "mwb/ops/CpuIsa.h"
 #include "mwb/sys/CpuFeatures.h"
 #include "mwb/sys/Device.h"
+#include "mwb/sys/GpuInfo.h"
 #include "mwb/sys/GemmProbe.h"
 #include "mwb/sys/Threads.h"
 #include "mwb/train/Precision.h"
@@ -45,8 +46,12 @@ void addInfoCommand(CLI::App& app, const GlobalOptions& global) {
                   << "kernel path   " << ops::cpuIsaName(ops::activeCpuIsa()) << " (this CPU runs"
                   << paths << "; MWB_CPU_ISA forces one)\n"
                   << "amp auto      " << precision.dtype << ", " << precision.reason << "\n";
-        std::cout << "device        " << sys::describeDevice(device) << "\n"
-                  << "threads       " << threads << " intra-op of " << sys::hardwareThreads()
+        std::cout << "device        " << sys::describeDevice(device) << "\n";
+        const auto gpus = sys::gpuInfo();
+        for (size_t i = 0; i < gpus.size(); ++i) {
+            std::cout << "gpu " << i << "         " << sys::describeGpu(gpus[i]) << "\n";
+        }
+        std::cout << "threads       " << threads << " intra-op of " << sys::hardwareThreads()
                   << " hardware\n";
         const double gflops = sys::measureGemmGflops(512, 0.3);
         std::cout << "fp32 GEMM     " << std::fixed << std::setprecision(1) << gflops

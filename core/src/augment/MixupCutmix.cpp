@@ -17,7 +17,7 @@ double sampleBeta(std::mt19937_64& rng, double alpha) {
 torch::Tensor mixedTargets(const torch::Tensor& labels, int64_t classes, double lambda, double smoothing) {
     const double off = smoothing / static_cast<double>(classes), on = 1.0 - smoothing + off;
     auto oneHot = [&](const torch::Tensor& l) {
-        return torch::full({l.size(0), classes}, off, torch::kFloat)
+        return torch::full({l.size(0), classes}, off, l.options().dtype(torch::kFloat))  // on l's device
             .scatter_(1, l.to(torch::kLong).view({-1, 1}), on);
     };
     const auto y1 = oneHot(labels);

@@ -87,7 +87,7 @@ Batch DataLoader::makeBatch(int64_t b) const {
     auto floatOptions = torch::TensorOptions().dtype(torch::kFloat).pinned_memory(options_.pinMemory);
     Batch batch;
     batch.images = torch::empty({count, shape[0], shape[1], shape[2]}, floatOptions);
-    batch.labels = torch::empty({count}, torch::kLong);
+    batch.labels = torch::empty({count}, torch::TensorOptions().dtype(torch::kLong).pinned_memory(options_.pinMemory));
     batch.indices = torch::empty({count}, torch::kLong);
     float* out = batch.images.data_ptr<float>();
     const int64_t stride = shape[0] * shape[1] * shape[2];

@@ -12,6 +12,7 @@
 #ifdef MWB_HAVE_NCCL
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
+#include <torch/version.h>
 #endif
 
 namespace mwb::dist {
@@ -30,9 +31,17 @@ public:
 };
 
 #ifdef MWB_HAVE_C10D
+// LibTorch 2.0 made ProcessGroupGloo and ProcessGroupNCCL c10d Backends (a ProcessGroup now
+// dispatches to one); both offer the same allreduce, broadcast and barrier.
+#if TORCH_VERSION_MAJOR >= 2
+using GroupBase = c10d::Backend;
+#else
+using GroupBase = c10d::ProcessGroup;
+#endif
+
 class ProcessGroupCommunicator final : public Communicator {
 public:
-    ProcessGroupCommunicator(c10::intrusive_ptr<c10d::ProcessGroup> group, int rank, int size)
+    ProcessGroupCommunicator(c10::intrusive_ptr<GroupBase> group, int rank, int size)
         : group_(std::move(group)), rank_(rank), size_(size) {}
 
     int rank() const override { return rank_; }
@@ -77,7 +86,7 @@ public:
     void barrier() override { group_->barrier()->wait(); }
 
 private:
-    c10::intrusive_ptr<c10d::ProcessGroup> group_;
+    c10::intrusive_ptr<GroupBase> group_;
     int rank_;
     int size_;
 };
@@ -110,7 +119,7 @@ std::unique_ptr<Communicator> makeCommunicator(const DistEnv& env, torch::Device
                     env.masterAddr + ":" + std::to_string(env.masterPort) + " (" + e.what() +
                     "); check MASTER_ADDR/MASTER_PORT and that rank 0 is running");
     }
-    c10::intrusive_ptr<c10d::ProcessGroup> group;
+    c10::intrusive_ptr<GroupBase> group;
 #ifdef MWB_HAVE_NCCL
     if (device.is_cuda()) {
         auto opts = c10d::ProcessGroupNCCL::Options::create();

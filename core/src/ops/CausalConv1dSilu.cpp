@@ -6,6 +6,10 @@
 
 #include "CausalConv1dCpu.h"
 #include "KernelSupport.h"
+#include "mwb/CudaBuild.h"
+#if MWB_HAVE_CUDA_KERNELS
+#include "cuda/CudaOps.h"
+#endif
 
 namespace mwb::ops {
 namespace {
@@ -22,10 +26,18 @@ void checkShapes(const Tensor& x, const Tensor& weight, const Tensor& bias) {
                 "causalConv1dSilu: bias must be (D) with D = ", x.size(1), ", got ", bias.sizes());
 }
 
-/// x in a dtype the kernel reads (float32, bfloat16, float64) with channels adjacent in
-/// memory; copied only when it is not already so.
+/// Whether the fused kernel runs on x's device: the CPU always, CUDA when this build holds
+/// the CUDA kernels (float64 stays on the reference path there).
+bool fusedOn(const Tensor& x) {
+    if (x.is_cpu()) return true;
+    return MWB_HAVE_CUDA_KERNELS && x.is_cuda() && x.scalar_type() != torch::kDouble;
+}
+
+/// x in a dtype the kernel reads (float32, bfloat16, float64, and float16 on CUDA) with
+/// channels adjacent in memory; copied only when it is not already so.
 Tensor channelsAdjacent(const Tensor& x) {
-    const auto y = x.to(detail::elementType(x));
+    const bool half = x.is_cuda() && x.scalar_type() == torch::kHalf;
+    const auto y = x.to(half ? torch::kHalf : detail::elementType(x));
     return y.stride(1) == 1 ? y : y.transpose(1, 2).contiguous().transpose(1, 2);
 }
 
@@ -39,8 +51,14 @@ public:
         ctx->save_for_backward({x, weight, bias});
         const auto type = computeType(x);
         const auto in = channelsAdjacent(x);
-        return detail::convSiluForwardCpu(in, weight.to(type).t().contiguous(),
-                                          bias.to(type).contiguous())
+        const auto weightT = weight.to(type).t().contiguous();
+#if MWB_HAVE_CUDA_KERNELS
+        if (x.is_cuda()) {
+            return detail::convSiluForwardCuda(in, weightT, bias.to(type).contiguous())
+                .to(x.scalar_type());
+        }
+#endif
+        return detail::convSiluForwardCpu(in, weightT, bias.to(type).contiguous())
             .to(x.scalar_type());
     }
 
@@ -51,9 +69,16 @@ public:
         const Tensor &x = saved[0], &weight = saved[1], &bias = saved[2];
         const auto type = computeType(x);
         const auto in = channelsAdjacent(x);
-        const auto g = detail::convSiluBackwardCpu(in, weight.to(type).t().contiguous(),
-                                                   bias.to(type).contiguous(),
-                                                   grads[0].to(in.scalar_type()));
+        const auto weightT = weight.to(type).t().contiguous();
+        const auto gradOut = grads[0].to(in.scalar_type());
+#if MWB_HAVE_CUDA_KERNELS
+        const auto g = x.is_cuda() ? detail::convSiluBackwardCuda(in, weightT,
+                                                                  bias.to(type).contiguous(), gradOut)
+                                   : detail::convSiluBackwardCpu(in, weightT,
+                                                                 bias.to(type).contiguous(), gradOut);
+#else
+        const auto g = detail::convSiluBackwardCpu(in, weightT, bias.to(type).contiguous(), gradOut);
+#endif
         return {g.x.to(x.scalar_type()), g.weightT.t().to(weight.scalar_type()),
                 g.bias.to(bias.scalar_type())};
     }
@@ -63,7 +88,7 @@ public:
 
 Tensor causalConv1dSilu(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     checkShapes(x, weight, bias);
-    if (!x.is_cpu()) return causalConv1dSiluReference(x, weight, bias);
+    if (!fusedOn(x)) return causalConv1dSiluReference(x, weight, bias);
     if (bias.defined()) return CausalConv1dSiluFunction::apply(x, weight, bias);
     return CausalConv1dSiluFunction::apply(x, weight, torch::zeros({x.size(1)}, weight.options()));
 }

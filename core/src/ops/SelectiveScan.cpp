@@ -5,14 +5,46 @@
 #include <torch/torch.h>
 
 #include "KernelSupport.h"
+#include "ScanShapes.h"
 #include "SelectiveScanCpu.h"
+#include "mwb/CudaBuild.h"
+#include "mwb/ops/SelectiveScanChunked.h"
+#if MWB_HAVE_CUDA_KERNELS
+#include "cuda/CudaOps.h"
+#endif
 
 namespace mwb::ops {
 namespace {
 
 using detail::computeType;
-using detail::elementType;
 using torch::Tensor;
+
+/// Whether the fused kernel runs on u's device: the CPU always, CUDA when this build holds
+/// the CUDA kernels (float64 stays on the generic path there).
+bool fusedOn(const Tensor& u) {
+    if (u.is_cpu()) return true;
+    return MWB_HAVE_CUDA_KERNELS && u.is_cuda() && u.scalar_type() != torch::kDouble;
+}
+
+/// The dtype the fused kernel reads: float16 too on CUDA.
+torch::ScalarType elementType(const Tensor& u) {
+    if (u.is_cuda() && u.scalar_type() == torch::kHalf) return torch::kHalf;
+    return detail::elementType(u);
+}
+
+Tensor scanForward(const detail::ScanInputs& in) {
+#if MWB_HAVE_CUDA_KERNELS
+    if (in.u.is_cuda()) return detail::scanForwardCuda(in);
+#endif
+    return detail::scanForwardCpu(in);
+}
+
+detail::ScanGradients scanBackward(const detail::ScanInputs& in, const Tensor& gradY) {
+#if MWB_HAVE_CUDA_KERNELS
+    if (in.u.is_cuda()) return detail::scanBackwardCuda(in, gradY);
+#endif
+    return detail::scanBackwardCpu(in, gradY);
+}
 
 void checkShapes(const Tensor& u, const Tensor& delta, const Tensor& A, const Tensor& Bm,
                  const Tensor& Cm, const Tensor& Dskip, const Tensor& z, const Tensor& deltaBias) {
@@ -87,7 +119,7 @@ public:
         ctx->saved_data["hasBias"] = hasBias;
         const auto in = kernelInputs(u, delta, A, Bm, Cm, hasSkip ? Dskip : Tensor(),
                                      hasZ ? z : Tensor(), hasBias ? deltaBias : Tensor(), softplus);
-        return detail::scanForwardCpu(in).to(u.scalar_type());
+        return scanForward(in).to(u.scalar_type());
     }
 
     static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
@@ -101,7 +133,7 @@ public:
         const Tensor deltaBias = ctx->saved_data["hasBias"].toBool() ? saved[7] : Tensor();
         const bool softplus = ctx->saved_data["softplus"].toBool();
         const auto in = kernelInputs(u, delta, A, Bm, Cm, Dskip, z, deltaBias, softplus);
-        const auto g = detail::scanBackwardCpu(in, grads[0].to(elementType(u)));
+        const auto g = scanBackward(in, grads[0].to(elementType(u)));
         return {like(g.u, u),
                 like(g.delta, delta),
                 like(g.A, A),
@@ -136,12 +168,18 @@ Tensor readOut(const Tensor& x, const Tensor& u, const Tensor& Cm, const Tensor&
 
 }  // namespace
 
+void detail::checkScanShapes(const Tensor& u, const Tensor& delta, const Tensor& A,
+                             const Tensor& Bm, const Tensor& Cm, const Tensor& Dskip,
+                             const Tensor& z, const Tensor& deltaBias) {
+    checkShapes(u, delta, A, Bm, Cm, Dskip, z, deltaBias);
+}
+
 Tensor selectiveScan(const Tensor& u, const Tensor& delta, const Tensor& A, const Tensor& Bm,
                      const Tensor& Cm, const Tensor& Dskip, const Tensor& z,
                      const Tensor& deltaBias, bool deltaSoftplus) {
     checkShapes(u, delta, A, Bm, Cm, Dskip, z, deltaBias);
-    if (!u.is_cpu()) {
-        return selectiveScanGeneric(u, delta, A, Bm, Cm, Dskip, z, deltaBias, deltaSoftplus);
+    if (!fusedOn(u)) {
+        return selectiveScanChunked(u, delta, A, Bm, Cm, Dskip, z, deltaBias, deltaSoftplus);
     }
     const auto placeholder = [&](const Tensor& t) {
         return t.defined() ? t : torch::empty({0}, u.options());

@@ -2,9 +2,8 @@
 
 #include <torch/cuda.h>
 
-#if defined(MWB_TORCH_CUDA)
-#include <ATen/cuda/CUDAContext.h>
-#endif
+#include "mwb/sys/CpuFeatures.h"
+#include "mwb/sys/GpuInfo.h"
 
 #include "mwb/Error.h"
 
@@ -28,13 +27,14 @@ ComputeTarget computeTarget(const torch::Device& device) {
     ComputeTarget t;
     t.cpu = cpuFeatures();
     t.cuda = device.is_cuda();
-#if defined(MWB_TORCH_CUDA)
     if (t.cuda) {
-        const auto* props = at::cuda::getDeviceProperties(device.has_index() ? device.index() : 0);
-        t.cudaCapabilityMajor = props->major;
-        t.cudaCapabilityMinor = props->minor;
+        const auto gpus = gpuInfo();
+        const auto index = static_cast<size_t>(device.has_index() ? device.index() : 0);
+        if (index < gpus.size()) {
+            t.cudaCapabilityMajor = gpus[index].major;
+            t.cudaCapabilityMinor = gpus[index].minor;
+        }
     }
-#endif
     return t;
 }
 

@@ -1,6 +1,7 @@
 #include "mwb/train/Ema.h"
 
 #include <torch/torch.h>
+#include <torch/version.h>
 
 #include <algorithm>
 
@@ -43,6 +44,20 @@ double Ema::decayAt(int64_t step) const {
 void Ema::update(int64_t step) {
     torch::NoGradGuard noGrad;
     const double d = decayAt(step);
+#if TORCH_VERSION_MAJOR >= 2
+    // LibTorch 2.x: one multi-tensor lerp over all floating tensors (a handful of kernels on a
+    // GPU instead of one per tensor); the integer buffers are copied.
+    std::vector<torch::Tensor> shadows, sources;
+    for (size_t i = 0; i < shadowTensors_.size(); ++i) {
+        if (shadowTensors_[i].is_floating_point()) {
+            shadows.push_back(shadowTensors_[i]);
+            sources.push_back(sourceTensors_[i].detach());
+        } else {
+            shadowTensors_[i].copy_(sourceTensors_[i]);
+        }
+    }
+    if (!shadows.empty()) at::_foreach_lerp_(shadows, sources, 1.0 - d);
+#else
     for (size_t i = 0; i < shadowTensors_.size(); ++i) {
         auto& shadow = shadowTensors_[i];
         const auto& source = sourceTensors_[i];
@@ -52,6 +67,7 @@ void Ema::update(int64_t step) {
             shadow.copy_(source);
         }
     }
+#endif
 }
 
 void Ema::reset() {

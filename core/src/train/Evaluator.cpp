@@ -75,7 +75,7 @@ EvalReport evaluate(const std::function<torch::Tensor(const torch::Tensor&)>& fo
     loader.start(0);
     while (auto batch = loader.next()) {
         if (control && control->stop.load()) break;
-        const auto images = batch->images.to(setup.device);
+        const auto images = batch->images.to(setup.device, /*non_blocking=*/batch->images.is_pinned());
         const auto views = report.ttaViews > 1 ? augment::ttaViews(images, report.ttaViews)
                                                : std::vector<torch::Tensor>{images};
         torch::Tensor probs;

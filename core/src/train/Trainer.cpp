@@ -18,6 +18,7 @@
 #include "mwb/io/MetricsLog.h"
 #include "mwb/io/RunDirectory.h"
 #include "mwb/model/ModelSummary.h"
+#include "mwb/sys/CudaSetup.h"
 #include "mwb/sys/Device.h"
 #include "mwb/train/AmpScaler.h"
 #include "mwb/train/Autocast.h"
@@ -84,6 +85,7 @@ struct Trainer::Impl {
         validate(config);  // a config from code, a checkpoint or a front end, not only from JSON
         runtime = resolveRuntime(config);
         device = runtime.device;
+        sys::prepareCudaDevice(device);  // current device = this rank's; cudnn benchmark on
         distEnv = runtime.dist;
         listener.onLog(runtime.precision.describe());
         if (!runtime.precision.warning.empty()) listener.onLog("warning: " + runtime.precision.warning);
@@ -248,17 +250,17 @@ struct Trainer::Impl {
     /// count, which sets the learning rate).
     StepResult trainStep(const data::Batch& batch, int64_t schedulePosition) {
         const int64_t step = state.globalStep;
-        torch::Tensor images = batch.images;
+        // Copied from the loader's pinned memory without waiting; mixup and cutmix then run on
+        // the device (their random choices come from the host generator, as on the CPU).
+        torch::Tensor images = batch.images.to(device, /*non_blocking=*/batch.images.is_pinned());
+        const auto labels = batch.labels.to(device, /*non_blocking=*/batch.labels.is_pinned());
         torch::Tensor targets;
         if (mix) {
             std::mt19937_64 rng(stepSeed(config.run.seed, step, kMixPurpose));
-            auto mixed = (*mix)(images, batch.labels, rng);
+            auto mixed = (*mix)(images, labels, rng);
             images = mixed.images;
-            targets = mixed.targets.to(device);
+            targets = mixed.targets;
         }
-        const bool pinned = images.is_pinned();
-        images = images.to(device, /*non_blocking=*/pinned);
-        const auto labels = batch.labels.to(device, /*non_blocking=*/pinned);
         // Drop path draws from torch's generator: seed it per step.
         torch::manual_seed(stepSeed(config.run.seed, step, kTorchPurpose));
 
