@@ -12,7 +12,7 @@
 #include <string>
 
 #include "mwb/Error.h"
-#include "mwb/model/ModelFactory.h"
+#include "mwb/train/ModelOptions.h"
 #include "mwb/model/ModelPresets.h"
 #include "mwb/train/DeviceBench.h"
 
@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
         mwb::train::Config config;
         config.model = mwb::model::modelPreset(preset);
         config.dropPath.enabled = false;
-        o.model = mwb::model::modelOptions(config);
+        o.model = mwb::train::modelOptions(config);
         try {
             o.device = torch::Device(device);
         } catch (const std::exception&) {

@@ -263,7 +263,7 @@ void runDeviceBenchCommand(const BenchOptions& b, const GlobalOptions& global) {
     train::Config config;
     config.model = resolveModel(b.preset);
     sys::DeviceBenchOptions d;
-    d.model = model::modelOptions(config);
+    d.model = train::modelOptions(config);
     d.batch = b.batchSize;
     d.steps = b.steps;
     try {

@@ -12,16 +12,10 @@
 #include "mwb/data/Transform.h"
 #include "mwb/model/VisionMamba.h"
 #include "mwb/train/Config.h"
+#include "mwb/train/ModelOptions.h"  // modelOptions, makeModel
 #include "mwb/train/Optimizer.h"
 
 namespace mwb::train {
-
-/// The network's options from a run config; the drop path rate is config.dropPath.rate when
-/// drop path is enabled, else 0.
-model::VisionMambaOptions modelOptions(const Config& config);
-
-/// A freshly initialised model for `config` (validated: throws mwb::Error when bad).
-model::VisionMamba makeModel(const Config& config);
 
 /// The run's data (data.*) at the image size and channels of model.*; `download` fetches a
 /// missing CIFAR archive.
