@@ -2,16 +2,18 @@
 #include <torch/torch.h>
 
 #include "mwb/augment/MixupCutmix.h"
+#include "mwb/train/Factories.h"
 
 using namespace mwb::augment;
 
 namespace {
 
-mwb::train::Config mixConfig(bool mixup, bool cutmix) {
+/// The recipe's Mixup/CutMix options (label smoothing 0.1 included) with the two switched.
+MixupOptions mixConfig(bool mixup, bool cutmix) {
     mwb::train::Config c;
     c.mixup.enabled = mixup;
     c.cutmix.enabled = cutmix;
-    return c;
+    return mwb::train::mixupOptions(c);
 }
 
 /// Batch of 6 images where image i is filled with the value i + 1.
