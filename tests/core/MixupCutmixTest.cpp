@@ -8,8 +8,8 @@ using namespace mwb::augment;
 
 namespace {
 
-/// The options a config with these switches (and the recipe's defaults) gives.
-MixupOptions mixOptions(bool mixup, bool cutmix) {
+/// The recipe's Mixup/CutMix options (label smoothing 0.1 included) with the two switched.
+MixupOptions mixConfig(bool mixup, bool cutmix) {
     mwb::train::Config c;
     c.mixup.enabled = mixup;
     c.cutmix.enabled = cutmix;
@@ -24,7 +24,7 @@ torch::Tensor constantImages() {
 }  // namespace
 
 TEST(MixupCutmix, OffGivesSmoothedOneHot) {
-    const MixupCutmix mix(mixOptions(false, false), 10);
+    const MixupCutmix mix(mixConfig(false, false), 10);
     const auto images = constantImages();
     const auto labels = torch::tensor({0, 1, 2, 3, 4, 9}, torch::kLong);
     std::mt19937_64 rng(1);
@@ -37,7 +37,7 @@ TEST(MixupCutmix, OffGivesSmoothedOneHot) {
 }
 
 TEST(MixupCutmix, MixupBlendsWithTheReversedBatch) {
-    const MixupCutmix mix(mixOptions(true, false), 10);
+    const MixupCutmix mix(mixConfig(true, false), 10);
     const auto images = constantImages();
     const auto labels = torch::tensor({0, 1, 2, 3, 4, 5}, torch::kLong);
     std::mt19937_64 rng(2);
@@ -57,7 +57,7 @@ TEST(MixupCutmix, MixupBlendsWithTheReversedBatch) {
 }
 
 TEST(MixupCutmix, CutmixLambdaIsThePastedArea) {
-    const MixupCutmix mix(mixOptions(false, true), 10);
+    const MixupCutmix mix(mixConfig(false, true), 10);
     const auto images = constantImages();
     const auto labels = torch::tensor({0, 1, 2, 3, 4, 5}, torch::kLong);
     std::mt19937_64 rng(3);
@@ -75,7 +75,7 @@ TEST(MixupCutmix, CutmixLambdaIsThePastedArea) {
 }
 
 TEST(MixupCutmix, SwitchProbabilityPicksCutmixHalfTheTime) {
-    const MixupCutmix mix(mixOptions(true, true), 10);
+    const MixupCutmix mix(mixConfig(true, true), 10);
     const auto images = torch::zeros({2, 1, 4, 4});
     const auto labels = torch::tensor({0, 1}, torch::kLong);
     std::mt19937_64 rng(4);
