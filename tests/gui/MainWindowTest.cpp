@@ -258,12 +258,17 @@ private Q_SLOTS:
         QStringList lines;
         for (const auto& args : logged) lines << args[0].toString();
         const QString log = lines.join('\n');
-        // Stop takes effect before the next step: at most the step in flight lands after it
-        // (every step is reported: log_every_steps 1), long before the run's 500 epochs end.
+        // The run stops long before its 500 epochs end, and every step up to the saved one is
+        // on the plot (log_every_steps 1). The plot is not a clock for the engine: its points
+        // arrive as queued signals, so on a loaded machine the engine may be several ms-long
+        // steps past the plotted count when Stop is pressed. That the engine takes no step after
+        // the flag is Trainer.ResumeGivesTheSameWeightsAsAStraightRun's (it stops at exactly
+        // the step whose report raised it).
         const auto stop = QRegularExpression("stopped at step (\\d+)").match(log);
         QVERIFY2(stop.hasMatch(), qPrintable(log));
         const int savedStep = stop.captured(1).toInt();
-        QVERIFY2(savedStep <= reportedAtStop + 1, qPrintable(log));
+        const int stepsPerEpoch = 3 * kTrainPerClass / 8;  // 72 images, batches of 8
+        QVERIFY2(savedStep >= reportedAtStop && savedStep < 50 * stepsPerEpoch, qPrintable(log));
         QCOMPARE(w.plotPanel()->pointCount(PlotKind::LearningRate), savedStep);
         // The hint is the app's (the Runs tab), not the command line's.
         QVERIFY2(log.contains("Runs tab"), qPrintable(log));
