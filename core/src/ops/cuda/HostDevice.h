@@ -4,8 +4,10 @@
 
 #if defined(__CUDACC__)
 #define MWB_HD __host__ __device__ __forceinline__
+#define MWB_UNROLL _Pragma("unroll")
 #else
 #define MWB_HD inline
+#define MWB_UNROLL  // the host compilers' own unrolling; GCC warns on "#pragma unroll"
 #endif
 
 #include <cmath>

@@ -56,7 +56,7 @@ template <int kN>
 MWB_HD float scanStep(float (&x)[kN], const RowConstants<kN>& k, const StepValues& s,
                       const float* B, const float* C) {
     float acc = 0.0f;
-#pragma unroll
+MWB_UNROLL
     for (int n = 0; n < kN; ++n) {
         if (n < k.N) {
             x[n] = expf(s.dt * k.A[n]) * x[n] + s.du * B[n];
@@ -75,7 +75,7 @@ MWB_HD StepValues stepAt(Row& r, const RowConstants<kN>& k, int t) {
 template <int kN, class Row>
 MWB_HD void scanRowForward(Row& r, const RowConstants<kN>& k, int L) {
     float x[kN];
-#pragma unroll
+MWB_UNROLL
     for (int n = 0; n < kN; ++n) x[n] = 0.0f;
     for (int t = 0; t < L; ++t) {
         const StepValues s = stepAt(r, k, t);
@@ -100,7 +100,7 @@ MWB_HD RowSums<kN> scanRowBackward(Row& r, const RowConstants<kN>& k, int L) {
     sums.skip = 0.0f;
     sums.bias = 0.0f;
     float x[kN];
-#pragma unroll
+MWB_UNROLL
     for (int n = 0; n < kN; ++n) {
         x[n] = 0.0f;
         sums.A[n] = 0.0f;
@@ -114,17 +114,17 @@ MWB_HD RowSums<kN> scanRowBackward(Row& r, const RowConstants<kN>& k, int L) {
     }
 
     float h[kN];  // dL/dx_t through the steps after t
-#pragma unroll
+MWB_UNROLL
     for (int n = 0; n < kN; ++n) h[n] = 0.0f;
     float xs[kChunk + 1][kN];  // the chunk's states: xs[0] at its start, xs[i + 1] after token i
     for (int c = (L - 1) / kChunk; c >= 0; --c) {
         const int t0 = c * kChunk;
         const int T = L - t0 < kChunk ? L - t0 : kChunk;
         const auto cp = r.checkpoint(c);
-#pragma unroll
+MWB_UNROLL
         for (int n = 0; n < kN; ++n) xs[0][n] = n < k.N ? cp[n] : 0.0f;
         for (int i = 0; i < T; ++i) {
-#pragma unroll
+MWB_UNROLL
             for (int n = 0; n < kN; ++n) xs[i + 1][n] = xs[i][n];
             scanStep(xs[i + 1], k, stepAt(r, k, t0 + i), r.B(t0 + i), r.C(t0 + i));
         }
@@ -137,7 +137,7 @@ MWB_HD RowSums<kN> scanRowBackward(Row& r, const RowConstants<kN>& k, int L) {
             const float gy = r.gy(t);
             const float gyt = gy * s.gate;  // dL/d(ungated y_t)
             float gDu = 0.0f, gDtA = 0.0f, yScan = 0.0f;
-#pragma unroll
+MWB_UNROLL
             for (int n = 0; n < kN; ++n) {
                 if (n < k.N) {
                     const float e = expf(s.dt * k.A[n]);
