@@ -4,6 +4,7 @@
 #include <iterator>
 #include <string>
 
+#include "CpuFixtures.h"
 #include "mwb/Error.h"
 #include "mwb/ops/CpuIsa.h"
 #include "mwb/sys/CpuFeatures.h"
@@ -13,19 +14,12 @@ namespace {
 using mwb::ops::CpuIsa;
 using mwb::sys::CpuFeatures;
 
-std::string fixture(const std::string& name) {
-    const std::string path = std::string(MWB_SOURCE_DIR) + "/tests/core/fixtures/cpu/" + name;
-    std::ifstream in(path);
-    EXPECT_TRUE(in) << "missing fixture " << path;
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using mwb::test::cpuFixture;
 
-CpuFeatures fromCpuid(const std::string& name) {
-    return mwb::sys::featuresFromCpuid(mwb::sys::parseCpuid(fixture(name + ".cpuid")));
-}
+CpuFeatures fromCpuid(const std::string& name) { return mwb::test::cpuidFixture(name); }
 
 CpuFeatures fromCpuinfo(const std::string& name) {
-    return mwb::sys::featuresFromCpuinfo(fixture(name + ".cpuinfo"));
+    return mwb::sys::featuresFromCpuinfo(cpuFixture(name + ".cpuinfo"));
 }
 
 /// The flags cpuid and /proc/cpuinfo agree on for one CPU.
@@ -101,7 +95,7 @@ TEST(CpuFeatures, Arm64NeonWithAndWithoutBf16) {
 }
 
 TEST(CpuFeatures, CpuidAnswersRoundTripAsText) {
-    const auto answers = mwb::sys::parseCpuid(fixture("sapphire-rapids-amx.cpuid"));
+    const auto answers = mwb::sys::parseCpuid(cpuFixture("sapphire-rapids-amx.cpuid"));
     const auto again = mwb::sys::parseCpuid(mwb::sys::formatCpuid(answers));
     EXPECT_EQ(again.leaf7Edx, answers.leaf7Edx);
     EXPECT_EQ(again.leaf7s1Eax, answers.leaf7s1Eax);

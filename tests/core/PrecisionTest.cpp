@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <iterator>
+#include <string>
 
+#include "CpuFixtures.h"
 #include "mwb/sys/CpuFeatures.h"
 #include "mwb/train/Precision.h"
 
@@ -12,12 +12,10 @@ using mwb::train::AmpConfig;
 using mwb::train::ComputeTarget;
 using mwb::train::resolvePrecision;
 
-ComputeTarget cpuFrom(const std::string& fixture) {
-    std::ifstream in(std::string(MWB_SOURCE_DIR) + "/tests/core/fixtures/cpu/" + fixture);
-    EXPECT_TRUE(in) << fixture;
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+/// A CPU target from a cpuid fixture (tests/core/fixtures/cpu/<name>.cpuid).
+ComputeTarget cpuFrom(const std::string& name) {
     ComputeTarget t;
-    t.cpu = mwb::sys::featuresFromCpuid(mwb::sys::parseCpuid(text));
+    t.cpu = mwb::test::cpuidFixture(name);
     return t;
 }
 
@@ -41,19 +39,19 @@ AmpConfig amp(const std::string& dtype, bool enabled = true) {
 TEST(Precision, AutoIsTheDefault) { EXPECT_EQ(AmpConfig{}.dtype, "auto"); }
 
 TEST(Precision, AutoOnCpusFollowsNativeBf16) {
-    const auto avx2 = resolvePrecision(amp("auto"), cpuFrom("zen3-avx2.cpuid"));
+    const auto avx2 = resolvePrecision(amp("auto"), cpuFrom("zen3-avx2"));
     EXPECT_EQ(avx2.dtype, "fp32");
     EXPECT_FALSE(avx2.autocast());
     EXPECT_EQ(avx2.describe(), "mixed precision: off, this CPU has no native bf16 (AVX2)");
     EXPECT_TRUE(avx2.warning.empty());
 
-    EXPECT_EQ(resolvePrecision(amp("auto"), cpuFrom("skylake-avx512.cpuid")).dtype, "fp32");
-    const auto zen4 = resolvePrecision(amp("auto"), cpuFrom("zen4-avx512-bf16.cpuid"));
+    EXPECT_EQ(resolvePrecision(amp("auto"), cpuFrom("skylake-avx512")).dtype, "fp32");
+    const auto zen4 = resolvePrecision(amp("auto"), cpuFrom("zen4-avx512-bf16"));
     EXPECT_EQ(zen4.dtype, "bf16");
     EXPECT_FALSE(zen4.lossScaling);
     EXPECT_EQ(zen4.describe(), "mixed precision: bf16, this CPU has native bf16 (AVX-512 with BF16)");
-    EXPECT_EQ(resolvePrecision(amp("auto"), cpuFrom("sapphire-rapids-amx.cpuid")).dtype, "bf16");
-    EXPECT_EQ(resolvePrecision(amp("auto"), cpuFrom("avx512-os-disabled.cpuid")).dtype, "fp32");
+    EXPECT_EQ(resolvePrecision(amp("auto"), cpuFrom("sapphire-rapids-amx")).dtype, "bf16");
+    EXPECT_EQ(resolvePrecision(amp("auto"), cpuFrom("avx512-os-disabled")).dtype, "fp32");
 }
 
 TEST(Precision, AutoOnGpusFollowsComputeCapability) {
@@ -68,10 +66,10 @@ TEST(Precision, AutoOnGpusFollowsComputeCapability) {
 }
 
 TEST(Precision, ExplicitBf16RunsButWarnsWhereItIsEmulated) {
-    const auto p = resolvePrecision(amp("bf16"), cpuFrom("zen3-avx2.cpuid"));
+    const auto p = resolvePrecision(amp("bf16"), cpuFrom("zen3-avx2"));
     EXPECT_EQ(p.dtype, "bf16");
     EXPECT_NE(p.warning.find("slower than fp32"), std::string::npos) << p.warning;
-    EXPECT_TRUE(resolvePrecision(amp("bf16"), cpuFrom("zen4-avx512-bf16.cpuid")).warning.empty());
+    EXPECT_TRUE(resolvePrecision(amp("bf16"), cpuFrom("zen4-avx512-bf16")).warning.empty());
     EXPECT_FALSE(resolvePrecision(amp("bf16"), gpu(7, 5)).warning.empty());
 }
 
@@ -79,14 +77,14 @@ TEST(Precision, Fp16IsCudaOnlyWithLossScaling) {
     const auto cuda = resolvePrecision(amp("fp16"), gpu(9, 0));
     EXPECT_EQ(cuda.dtype, "fp16");
     EXPECT_TRUE(cuda.lossScaling);
-    const auto cpu = resolvePrecision(amp("fp16"), cpuFrom("zen3-avx2.cpuid"));
+    const auto cpu = resolvePrecision(amp("fp16"), cpuFrom("zen3-avx2"));
     EXPECT_EQ(cpu.dtype, "fp32");
     EXPECT_FALSE(cpu.lossScaling);
     EXPECT_NE(cpu.warning.find("needs CUDA"), std::string::npos) << cpu.warning;
 }
 
 TEST(Precision, DisabledMeansFp32Everywhere) {
-    for (const auto& t : {cpuFrom("zen4-avx512-bf16.cpuid"), gpu(9, 0)}) {
+    for (const auto& t : {cpuFrom("zen4-avx512-bf16"), gpu(9, 0)}) {
         const auto p = resolvePrecision(amp("bf16", false), t);
         EXPECT_EQ(p.dtype, "fp32");
         EXPECT_EQ(p.describe(), "mixed precision: off, amp.enabled is false");
