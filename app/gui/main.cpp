@@ -2,6 +2,8 @@
 //   mamba-workbench                          the workbench, with the last session's settings
 //   mamba-workbench --screenshot FILE [--tab NAME] [--preset P] [--config F] [--run DIR]
 //                   [--evaluate CHECKPOINT]  writes a PNG of the laid-out window and exits
+//   mamba-workbench --train [--preset P | --config F] [--exit-when-done]
+//                                            clicks Train at launch (and quits when the run ends)
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -9,6 +11,7 @@
 #include <QIcon>
 #include <QImageWriter>
 #include <QThread>
+#include <QTimer>
 #include <cstdio>
 
 #include "MainWindow.h"
@@ -67,8 +70,16 @@ int main(int argc, char** argv) {
     const QCommandLineOption evaluate("evaluate", "Evaluate this checkpoint first.", "CHECKPOINT");
     const QCommandLineOption weights("weights", "Weights --evaluate uses: ema or raw.", "W", "ema");
     const QCommandLineOption size("size", "Window size for --screenshot.", "WxH", "1440x900");
-    parser.addOptions({screenshot, tab, preset, config, run, evaluate, weights, size});
+    const QCommandLineOption train("train", "Start training at launch, as the Train button does.");
+    const QCommandLineOption exitWhenDone(
+        "exit-when-done", "With --train: quit when the run ends (exit status 1 if it failed).");
+    parser.addOptions({screenshot, tab, preset, config, run, evaluate, weights, size, train,
+                       exitWhenDone});
     parser.process(app);
+    if (parser.isSet(train) && parser.isSet(screenshot))
+        return fail("--train and --screenshot do not go together; use one of them");
+    if (parser.isSet(exitWhenDone) && !parser.isSet(train))
+        return fail("--exit-when-done needs --train");
 
     const bool shooting = parser.isSet(screenshot);
     mwb::gui::MainWindow window(/*persistSettings=*/!shooting);
@@ -82,6 +93,26 @@ int main(int argc, char** argv) {
     }
     if (!shooting) {
         window.show();
+        if (parser.isSet(train)) {
+            const bool exitAtEnd = parser.isSet(exitWhenDone);
+            if (exitAtEnd) {
+                // The run's own outcome decides the exit status; an error is also on stderr.
+                QObject::connect(&window, &mwb::gui::MainWindow::trainingFinished, &app,
+                                 [&window](const QString& runDir, bool) {
+                                     if (!window.lastError().isEmpty())
+                                         std::fprintf(stderr, "error: %s\n",
+                                                      qPrintable(window.lastError()));
+                                     else
+                                         std::printf("finished: %s\n", qPrintable(runDir));
+                                     QApplication::exit(window.lastError().isEmpty() ? 0 : 1);
+                                 });
+            }
+            QTimer::singleShot(0, &window, [&window, exitAtEnd] {
+                window.startTraining();
+                // A config the engine rejects never starts: nothing will finish, so stop here.
+                if (exitAtEnd && !window.isBusy()) QApplication::exit(fail(window.lastError()));
+            });
+        }
         return app.exec();
     }
 
