@@ -18,6 +18,7 @@
 #include "mwb/io/MetricsLog.h"
 #include "mwb/io/RunIndex.h"
 #include "mwb/sys/CpuFeatures.h"
+#include "mwb/train/ConfigJson.h"
 #include "mwb/train/ConfigSchema.h"
 #include "mwb/train/Precision.h"
 #include "mwb/widgets/ConfigView.h"
@@ -515,6 +516,34 @@ private Q_SLOTS:
         QVERIFY(app.waitForFinished(120000));
         QCOMPARE(app.exitCode(), 2);
         QVERIFY(app.readAllStandardError().contains("--tab 'nope' is unknown"));
+    }
+
+    /// `--train --exit-when-done`: the app trains the config it was given, as the Train button
+    /// would, and quits with the run's outcome; the run is whole on disk.
+    void trainAtLaunchQuitsWhenDone() {
+        auto config = tinyConfig(1);
+        config.run.name = "launch";
+        const QString configPath = dir_.filePath("launch.json");
+        mwb::train::saveConfig(config, configPath.toStdString());
+        QProcess app;
+        app.setProcessEnvironment(QProcessEnvironment::systemEnvironment());
+        app.start(MWB_WORKBENCH_EXE, {"--config", configPath, "--train", "--exit-when-done"});
+        QVERIFY(app.waitForFinished(300000));
+        const QString out = QString::fromUtf8(app.readAllStandardOutput());
+        QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
+        QString run;
+        for (const QString& line : out.split('\n'))
+            if (line.startsWith("finished: ")) run = line.mid(10).trimmed();
+        QVERIFY2(!run.isEmpty(), qPrintable(out));
+        QVERIFY2(run.startsWith(runs_ + "/launch"), qPrintable(run));
+        const auto history = mwb::io::readMetrics((run + "/metrics.csv").toStdString());
+        QCOMPARE(int(history.epochs.size()), 1);
+        QVERIFY(QFile::exists(run + "/checkpoints/last.pt"));
+
+        app.start(MWB_WORKBENCH_EXE, {"--config", configPath, "--exit-when-done"});
+        QVERIFY(app.waitForFinished(60000));
+        QCOMPARE(app.exitCode(), 2);
+        QVERIFY(app.readAllStandardError().contains("--exit-when-done needs --train"));
     }
 };
 
