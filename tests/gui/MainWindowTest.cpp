@@ -535,7 +535,7 @@ private Q_SLOTS:
         for (const QString& line : out.split('\n'))
             if (line.startsWith("finished: ")) run = line.mid(10).trimmed();
         QVERIFY2(!run.isEmpty(), qPrintable(out));
-        QVERIFY2(run.startsWith(runs_ + "/launch"), qPrintable(run));
+        QVERIFY2(run.startsWith(runs_ + "/") && run.endsWith("-launch"), qPrintable(run));
         const auto history = mwb::io::readMetrics((run + "/metrics.csv").toStdString());
         QCOMPARE(int(history.epochs.size()), 1);
         QVERIFY(QFile::exists(run + "/checkpoints/last.pt"));
