@@ -20,5 +20,6 @@ void addExportCommand(CLI::App& app, const GlobalOptions& global);
 void addEvalCommand(CLI::App& app, const GlobalOptions& global);
 void addPreviewCommand(CLI::App& app, const GlobalOptions& global);
 void addBenchCommand(CLI::App& app, const GlobalOptions& global);
+void addStudyCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace mwb::cli

@@ -9,41 +9,26 @@
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
+#include "ConfigOptions.h"
 #include "LocalWorkers.h"
 #include "ProgressPrinter.h"
 #include "mwb/Error.h"
 #include "mwb/sys/Threads.h"
 #include "mwb/train/ConfigJson.h"
 #include "mwb/train/EventStream.h"
-#include "mwb/train/Presets.h"
 #include "mwb/train/Trainer.h"
 
 namespace mwb::cli {
 namespace {
 
 struct TrainOptions {
-    std::string preset;
-    std::string configFile;
-    std::vector<std::string> overrides;
-    std::string dataDir;
+    ConfigOptions source;
     std::string outDir;
     std::string resumeDir;
     bool printConfig = false;
     bool events = false;  // report as JSON lines (train/EventStream.h) instead of text
     int nproc = 1;  // data-parallel worker processes to start on this machine
 };
-
-train::Config resolveConfig(const TrainOptions& o) {
-    if (!o.preset.empty() && !o.configFile.empty())
-        throw Error("give either --preset or --config, not both");
-    train::Config config = !o.configFile.empty() ? train::loadConfig(o.configFile)
-                           : !o.preset.empty()   ? train::loadPreset(o.preset)
-                                                 : train::Config{};
-    train::applyOverrides(config, o.overrides);
-    if (!o.dataDir.empty()) config.data.dir = o.dataDir;
-    if (!o.outDir.empty()) config.run.outDir = o.outDir;
-    return config;
-}
 
 // The signal handler can only touch lock-free atomics: it sets the stop flag of the one run
 // this process drives. SA_RESETHAND makes a second Ctrl-C end the process the usual way.
@@ -79,22 +64,17 @@ void installControlHandlers(train::RunControl& control) {
 void addTrainCommand(CLI::App& app, const GlobalOptions& global) {
     auto* cmd = app.add_subcommand("train", "train a model from a preset or a config file");
     auto o = std::make_shared<TrainOptions>();
-    cmd->add_option("--preset", o->preset, "a shipped preset, e.g. fashion-quick");
-    cmd->add_option("--config", o->configFile, "a JSON config file");
-    cmd->add_option("--set", o->overrides, "override a key, e.g. --set model.depth=12")
-        ->allow_extra_args(false);
+    addConfigOptions(*cmd, o->source);
     cmd->add_option("--resume", o->resumeDir, "continue the run in this run directory");
-    cmd->add_option("--data-dir", o->dataDir, "data directory (default: per-user)");
     cmd->add_option("--out", o->outDir, "parent folder of run directories (default: runs)");
     cmd->add_flag("--print-config", o->printConfig, "print the resolved config as JSON and exit");
     cmd->add_flag("--events", o->events,
                   "report progress on stdout as JSON lines (one event per line) for front ends");
     addNprocOption(*cmd, o->nproc);
     cmd->callback([o, &global] {
-        if (!o->resumeDir.empty() &&
-            (!o->preset.empty() || !o->configFile.empty() || !o->overrides.empty() || o->printConfig)) {
+        if (!o->resumeDir.empty() && (anyConfigOption(o->source) || o->printConfig)) {
             throw Error("--resume continues a run with its own config; drop --preset, --config, "
-                        "--set and --print-config");
+                        "--set, --data-dir and --print-config");
         }
         if (o->nproc > 1 && !o->printConfig) {
             try {
@@ -121,7 +101,8 @@ void addTrainCommand(CLI::App& app, const GlobalOptions& global) {
             if (global.threads > 0) sys::configureThreads(global.threads);
             trainer = train::Trainer::resume(o->resumeDir, listener, control);
         } else {
-            train::Config config = resolveConfig(*o);
+            train::Config config = resolveConfig(o->source);
+            if (!o->outDir.empty()) config.run.outDir = o->outDir;
             if (o->printConfig) {
                 std::cout << train::toJson(config).dump(2) << "\n";
                 return;

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     mwb::cli::addExportCommand(app, global);
     mwb::cli::addPreviewCommand(app, global);
     mwb::cli::addBenchCommand(app, global);
+    mwb::cli::addStudyCommand(app, global);
 
     try {
         // A forced kernel path this CPU lacks is bad input: said before any work starts.

@@ -26,6 +26,7 @@
 #include <QVBoxLayout>
 
 #include "EvalWorker.h"
+#include "StudyController.h"
 #include "TrainingWorker.h"
 #include "mwb/augment/Preview.h"
 #include "mwb/data/CifarDownload.h"
@@ -46,6 +47,7 @@
 #include "mwb/widgets/MetaTypes.h"
 #include "mwb/widgets/PlotPanel.h"
 #include "mwb/widgets/RecipePanel.h"
+#include "mwb/widgets/StudyPanel.h"
 
 namespace mwb::gui {
 namespace {
@@ -62,7 +64,7 @@ struct TabInfo {
 };
 const TabInfo kTabs[] = {{"plots", "Training plots"}, {"augmentation", "Augmentation preview"},
                          {"evaluate", "Evaluate"},    {"runs", "Runs"},
-                         {"config", "Config"}};
+                         {"studies", "Studies"},      {"config", "Config"}};
 
 QString duration(double seconds) {
     const auto s = static_cast<qint64>(seconds + 0.5);
@@ -151,7 +153,11 @@ void MainWindow::buildUi() {
     tabs_->addTab(preview_, tr(kTabs[1].title));
     tabs_->addTab(eval_, tr(kTabs[2].title));
     tabs_->addTab(buildRunsTab(), tr(kTabs[3].title));
-    tabs_->addTab(configView_, tr(kTabs[4].title));
+    studies_ = new StudyController(
+        this, [this] { return recipe_->config(); }, [this] { return runsFolder() + "/studies"; },
+        [this] { return !training_; });
+    tabs_->addTab(studies_->panel(), tr(kTabs[4].title));
+    tabs_->addTab(configView_, tr(kTabs[5].title));
 
     splitter_ = new QSplitter(Qt::Horizontal);
     splitter_->addWidget(recipeScroll);
@@ -184,6 +190,16 @@ void MainWindow::buildUi() {
     connect(preview_, &widgets::AugmentationPreview::rerollRequested, this,
             &MainWindow::rerollPreview);
     connect(eval_, &widgets::EvalPanel::evaluateRequested, this, &MainWindow::evaluate);
+    connect(studies_, &StudyController::applyConfig, this, [this](const train::Config& config) {
+        setConfig(config);
+        appendLog(tr("the recipe panel now holds the study variant's config"));
+    });
+    connect(studies_, &StudyController::runCurvesRequested, this, &MainWindow::selectedRunChanged);
+    connect(studies_, &StudyController::runningChanged, this,
+            [this](bool running) { trainAction_->setEnabled(!running && !training_); });
+    connect(studies_, &StudyController::studyFinished, this, &MainWindow::refreshRuns);
+    connect(studies_, &StudyController::logLine, this, &MainWindow::appendLog);
+    connect(studies_, &StudyController::errorOccurred, this, &MainWindow::showError);
     resize(1440, 900);
 }
 
@@ -275,6 +291,10 @@ QString MainWindow::statusText() const { return statusLabel_->text(); }
 
 void MainWindow::startTraining() {
     if (training_) return;
+    if (studies_->isRunning()) {
+        showError(tr("a study is using the machine; stop it (Studies tab) before training"));
+        return;
+    }
     train::Config config = recipe_->config();
     config.run.outDir = runsFolder().toStdString();
     try {
@@ -301,6 +321,10 @@ void MainWindow::startTraining() {
 
 void MainWindow::resumeRun(const QString& runDir) {
     if (training_) return;
+    if (studies_->isRunning()) {
+        showError(tr("a study is using the machine; stop it (Studies tab) before resuming a run"));
+        return;
+    }
     plots_->clear();  // the run's start event brings its curves up to the checkpoint
     lastError_.clear();
     setTrainingState(true);
@@ -331,7 +355,7 @@ void MainWindow::stopTraining() {
 void MainWindow::setTrainingState(bool training) {
     training_ = training;
     if (!training) paused_ = false;
-    trainAction_->setEnabled(!training);
+    trainAction_->setEnabled(!training && !(studies_ && studies_->isRunning()));
     pauseAction_->setEnabled(training);
     stopAction_->setEnabled(training);
     pauseAction_->setText(tr("Pause"));

@@ -36,6 +36,7 @@ class RunsList;
 namespace mwb::gui {
 
 class EvalWorker;
+class StudyController;
 class TrainingWorker;
 
 /// The main window of mamba-workbench.
@@ -53,11 +54,12 @@ public:
     widgets::EvalPanel* evalPanel() const { return eval_; }
     widgets::RunsList* runsList() const { return runs_; }
     widgets::ConfigView* configView() const { return configView_; }
+    StudyController* studies() const { return studies_; }
 
     /// Replaces the edited config (as if loaded from a file).
     void setConfig(const train::Config& config);
 
-    /// Shows a tab by name: "plots", "augmentation", "evaluate", "runs" or "config" (or the
+    /// Shows a tab by name: "plots", "augmentation", "evaluate", "runs", "studies" or "config" (or the
     /// start of its title). False when no tab matches.
     bool selectTab(const QString& name);
 
@@ -158,6 +160,7 @@ private:
     widgets::EvalPanel* eval_ = nullptr;
     widgets::RunsList* runs_ = nullptr;
     widgets::ConfigView* configView_ = nullptr;
+    StudyController* studies_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     QSplitter* splitter_ = nullptr;
     QPlainTextEdit* log_ = nullptr;

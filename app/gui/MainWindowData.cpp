@@ -2,6 +2,7 @@
 // preview. The window's other parts: MainWindow.cpp (layout, training, log) and
 // MainWindowRuns.cpp (the runs page and the settings).
 #include "MainWindow.h"
+#include "StudyController.h"
 
 #include <QFutureWatcher>
 #include <QLabel>
@@ -69,7 +70,7 @@ void MainWindow::scheduleDataRefresh() {
 }
 
 bool MainWindow::isBusy() const {
-    return training_ || evaluating_ || downloading_ || !loadingKey_.isEmpty() || previewPending_ ||
+    return training_ || studies_->isRunning() || evaluating_ || downloading_ || !loadingKey_.isEmpty() || previewPending_ ||
            dataTimer_->isActive();
 }
 

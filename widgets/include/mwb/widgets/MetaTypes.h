@@ -5,6 +5,8 @@
 #include <QMetaType>
 #include <vector>
 
+#include "mwb/study/StudyListener.h"
+#include "mwb/study/StudyTable.h"
 #include "mwb/train/Config.h"
 #include "mwb/train/Metrics.h"
 #include "mwb/train/TrainListener.h"
@@ -16,6 +18,8 @@ Q_DECLARE_METATYPE(mwb::train::StepMetrics)
 Q_DECLARE_METATYPE(mwb::train::EpochMetrics)
 Q_DECLARE_METATYPE(mwb::train::EvalReport)
 Q_DECLARE_METATYPE(mwb::train::RunStart)
+Q_DECLARE_METATYPE(mwb::study::StudyRunEvent)
+Q_DECLARE_METATYPE(std::vector<mwb::study::StudyRow>)
 Q_DECLARE_METATYPE(mwb::widgets::GalleryItem)
 Q_DECLARE_METATYPE(std::vector<mwb::widgets::GalleryItem>)
 Q_DECLARE_METATYPE(std::vector<mwb::widgets::PreviewPair>)
@@ -29,6 +33,8 @@ inline void registerMetaTypes() {
     qRegisterMetaType<mwb::train::EpochMetrics>("mwb::train::EpochMetrics");
     qRegisterMetaType<mwb::train::EvalReport>("mwb::train::EvalReport");
     qRegisterMetaType<mwb::train::RunStart>("mwb::train::RunStart");
+    qRegisterMetaType<mwb::study::StudyRunEvent>("mwb::study::StudyRunEvent");
+    qRegisterMetaType<std::vector<mwb::study::StudyRow>>("std::vector<mwb::study::StudyRow>");
     qRegisterMetaType<std::vector<mwb::widgets::GalleryItem>>("std::vector<mwb::widgets::GalleryItem>");
     qRegisterMetaType<std::vector<mwb::widgets::PreviewPair>>("std::vector<mwb::widgets::PreviewPair>");
 }
