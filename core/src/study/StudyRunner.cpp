@@ -113,7 +113,7 @@ void runAsProcesses(Study& study, const std::vector<size_t>& todo,
     std::vector<Running> running;
     size_t next = 0;
     bool stopping = false;
-    while (next < todo.size() || !running.empty()) {
+    while ((!stopping && next < todo.size()) || !running.empty()) {
         if (control.stop.load() && !stopping) {
             stopping = true;  // each run saves its checkpoint on SIGTERM
             for (const auto& r : running) kill(r.pid, SIGTERM);
