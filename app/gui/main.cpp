@@ -1,7 +1,8 @@
 // mamba-workbench: the desktop app.
 //   mamba-workbench                          the workbench, with the last session's settings
 //   mamba-workbench --screenshot FILE [--tab NAME] [--preset P] [--config F] [--run DIR]
-//                   [--evaluate CHECKPOINT]  writes a PNG of the laid-out window and exits
+//                   [--study DIR] [--evaluate CHECKPOINT]
+//                                            writes a PNG of the laid-out window and exits
 //   mamba-workbench --train [--preset P | --config F] [--exit-when-done]
 //                                            clicks Train at launch (and quits when the run ends)
 
@@ -15,6 +16,7 @@
 #include <cstdio>
 
 #include "MainWindow.h"
+#include "StudyController.h"
 #include "mwb/sys/ProcessTuning.h"
 #include "mwb/sys/Threads.h"
 #include "mwb/train/ConfigJson.h"
@@ -67,13 +69,14 @@ int main(int argc, char** argv) {
     const QCommandLineOption preset("preset", "Start from this shipped preset.", "NAME");
     const QCommandLineOption config("config", "Start from this config JSON file.", "FILE");
     const QCommandLineOption run("run", "Show this run's curves and select it.", "DIR");
+    const QCommandLineOption study("study", "Show this study folder in the Studies tab.", "DIR");
     const QCommandLineOption evaluate("evaluate", "Evaluate this checkpoint first.", "CHECKPOINT");
     const QCommandLineOption weights("weights", "Weights --evaluate uses: ema or raw.", "W", "ema");
     const QCommandLineOption size("size", "Window size for --screenshot.", "WxH", "1440x900");
     const QCommandLineOption train("train", "Start training at launch, as the Train button does.");
     const QCommandLineOption exitWhenDone(
         "exit-when-done", "With --train: quit when the run ends (exit status 1 if it failed).");
-    parser.addOptions({screenshot, tab, preset, config, run, evaluate, weights, size, train,
+    parser.addOptions({screenshot, tab, preset, config, run, study, evaluate, weights, size, train,
                        exitWhenDone});
     parser.process(app);
     if (parser.isSet(train) && parser.isSet(screenshot))
@@ -88,6 +91,10 @@ int main(int argc, char** argv) {
         if (parser.isSet(preset)) window.recipePanel()->applyPreset(parser.value(preset));
         if (parser.isSet(config)) window.recipePanel()->loadConfigFile(parser.value(config));
         if (parser.isSet(run)) window.showRun(parser.value(run));
+        if (parser.isSet(study)) {
+            window.studies()->open(parser.value(study));
+            if (!window.lastError().isEmpty()) return fail(window.lastError());
+        }
     } catch (const std::exception& e) {
         return fail(QString::fromUtf8(e.what()));
     }

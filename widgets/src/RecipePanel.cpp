@@ -434,11 +434,16 @@ void RecipePanel::refreshEnabledStates() {
 void RecipePanel::chooseLoadFile() {
     const QString path = QFileDialog::getOpenFileName(this, tr("Load config"), {},
                                                       tr("Config (*.json);;All files (*)"));
-    if (path.isEmpty()) return;
+    if (!path.isEmpty()) tryLoadConfigFile(path);
+}
+
+bool RecipePanel::tryLoadConfigFile(const QString& path) {
     try {
         loadConfigFile(path);
+        return true;
     } catch (const std::exception& e) {
         Q_EMIT errorOccurred(QString::fromUtf8(e.what()));
+        return false;
     }
 }
 

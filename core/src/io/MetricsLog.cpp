@@ -1,5 +1,7 @@
 #include "mwb/io/MetricsLog.h"
 
+#include <cerrno>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -174,9 +176,10 @@ void MetricsLog::append(const train::EpochMetrics& epoch) {
 }
 
 void MetricsLog::writeLine(const std::string& line) {
+    errno = 0;
     out_ << line << '\n';
     out_.flush();
-    if (!out_) throw Error("cannot write to metrics file '" + path_ + "'; is the disk full?");
+    if (!out_) throw Error(describeWriteFailure(path_, errno != 0 ? errno : EIO, line.size() + 1));
 }
 
 }  // namespace mwb::io

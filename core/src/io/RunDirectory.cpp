@@ -38,8 +38,7 @@ RunDirectory RunDirectory::open(const std::string& root) {
         throw Error("'" + root + "' is not a run directory (no config.json); give the folder " +
                     "that train created under runs/");
     }
-    std::error_code ec;
-    fs::create_directories(fs::path(root) / "checkpoints", ec);
+    // Opening only reads: listing runs must not write into a folder it merely looks at.
     std::string r = root;
     while (r.size() > 1 && r.back() == '/') r.pop_back();
     return RunDirectory(r);

@@ -1,5 +1,7 @@
 #include "mwb/sys/ProcessTuning.h"
 
+#include <csignal>
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -21,6 +23,9 @@ void tuneProcessForTraining(char** argv) {
     mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
     mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
 #endif
+    // A write past the file-size limit (ulimit -f) then fails with EFBIG, which the writers
+    // report naming the file, instead of the signal ending the process mid-run.
+    std::signal(SIGXFSZ, SIG_IGN);
 }
 
 }  // namespace mwb::sys

@@ -1,6 +1,7 @@
 #pragma once
 // Crash-safe file replacement: a reader sees the old file or the new one, never half of one.
 
+#include <cstddef>
 #include <functional>
 #include <string>
 
@@ -15,5 +16,9 @@ void writeFileAtomically(const std::string& path, const std::string& contents);
 /// the temporary path, then the file is fsync'ed and renamed over `path`.
 void replaceFileAtomically(const std::string& path,
                            const std::function<void(const std::string& tmpPath)>& write);
+
+/// "cannot write '<path>': <errno text>; ..." with what to do: for a full disk the bytes
+/// needed and those free, for the file-size limit the limit, for a read-only folder which one.
+std::string describeWriteFailure(const std::string& path, int error, size_t bytesNeeded);
 
 }  // namespace mwb::io

@@ -45,6 +45,9 @@ public:
 
     /// Reads a JSON config file into the panel (emits configChanged). Throws mwb::Error.
     void loadConfigFile(const QString& path);
+    /// As loadConfigFile, for the Load button: a file that cannot be used is errorOccurred
+    /// (the config shown stays as it was) and false.
+    bool tryLoadConfigFile(const QString& path);
 
     /// Writes the edited config as JSON, atomically. Throws mwb::Error.
     void saveConfigFile(const QString& path) const;
