@@ -67,7 +67,7 @@ StudyPanel::StudyPanel(QWidget* parent) : QWidget(parent) {
     parallel_->setRange(1, 1);
     parallel_->setToolTip(tr("runs at once, as mambawb processes sharing the cores"));
 
-    start_ = new QPushButton(tr("Start study"), this);
+    start_ = new QPushButton(tr("Start"), this);
     stop_ = new QPushButton(tr("Stop"), this);
     resume_ = new QPushButton(tr("Resume"), this);
     open_ = new QPushButton(tr("Open…"), this);
@@ -82,6 +82,7 @@ StudyPanel::StudyPanel(QWidget* parent) : QWidget(parent) {
     status_->setWordWrap(true);
 
     auto* settings = new QWidget(this);
+    settings->setMaximumWidth(250);  // the results get the room
     auto* form = new QFormLayout(settings);
     form->addRow(tr("Mode"), mode_);
     form->addRow(tr("Items"), items_);
@@ -101,7 +102,8 @@ StudyPanel::StudyPanel(QWidget* parent) : QWidget(parent) {
     variants_->setSelectionMode(QAbstractItemView::SingleSelection);
     variants_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     variants_->verticalHeader()->hide();
-    variants_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    variants_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    variants_->horizontalHeader()->setStretchLastSection(true);
     apply_ = new QPushButton(tr("Apply to the recipe"), this);
     apply_->setEnabled(false);
     apply_->setToolTip(tr("load the selected variant's config into the recipe panel"));
@@ -116,6 +118,7 @@ StudyPanel::StudyPanel(QWidget* parent) : QWidget(parent) {
     runs_ = new QTreeWidget(this);
     runs_->setHeaderLabels({tr("Run"), tr("State"), tr("Top-1"), tr("Time")});
     runs_->setRootIsDecorated(false);
+    runs_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     runs_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
 
     auto* tableBox = new QWidget(this);
@@ -200,6 +203,15 @@ void StudyPanel::showStudy(const QString& dir, const study::StudySpec& spec) {
     dir_ = dir;
     spec_ = spec;
     plan_ = study::planStudy(spec);
+    // The controls show what the study was planned with.
+    choose(spec.mode, spec.items.empty() ? study::defaultItems() : spec.items, static_cast<int>(spec.seeds));
+    QStringList axes;
+    for (const auto& axis : spec.grid) {
+        QStringList values;
+        for (const auto& v : axis.values) values << QString::fromStdString(v);
+        axes << QString::fromStdString(axis.key) + "=" + values.join(',');
+    }
+    grid_->setText(axes.join("; "));
     rows_.clear();
     folder_->setText(tr("Study folder: %1").arg(dir));
     resume_->setEnabled(true);
