@@ -74,7 +74,15 @@ bool replayEvent(const std::string& line, TrainListener& listener) {
         } else if (event == "log") {
             listener.onLog(j.at("line").get<std::string>());
         } else if (event == "eval_progress") {
-            listener.onEvalProgress(j.at("done").get<int64_t>(), j.at("total").get<int64_t>());
+            int64_t done = 0, total = 0;
+            try {
+                done = int64FromJson(j, "done");
+                total = int64FromJson(j, "total");
+            } catch (const Error& e) {  // the metric readers say what they read; this one not
+                throw Error("malformed 'eval_progress' event in the event stream: " +
+                            std::string(e.what()));
+            }
+            listener.onEvalProgress(done, total);
         } else {
             return false;  // an event of a newer version: not ours to interpret
         }
