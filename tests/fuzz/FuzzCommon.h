@@ -33,16 +33,19 @@ inline void check(bool ok, const std::string& what, const std::string& detail = 
 }
 
 /// Runs `read` on outside bytes: true when it accepted them, false when it rejected them with
-/// an mwb::Error whose message names `where` (the file or stream). Anything else escaping
-/// aborts.
+/// an mwb::Error whose message names `where` (the file or stream) on one line. Anything else
+/// escaping aborts.
 template <typename F>
 bool accepts(F&& read, const std::string& where) {
     try {
         read();
         return true;
     } catch (const mwb::Error& e) {
-        check(std::string(e.what()).find(where) != std::string::npos,
-              "an error does not say where ('" + where + "')", e.what());
+        const std::string message = e.what();
+        check(message.find(where) != std::string::npos, "an error does not say where ('" + where + "')",
+              message);
+        // Front ends print it as one `error:` line.
+        check(message.find_first_of("\n\r") == std::string::npos, "an error is not one line", message);
         return false;
     } catch (const std::exception& e) {
         fail(std::string("an exception other than mwb::Error escaped: ") + typeid(e).name(), e.what());

@@ -108,11 +108,17 @@ void configSeeds() {
           R"({"data": {"dataset": "folder", "folder": "/home/me/images"}, "run": {"name": "flowers"}})" "\n");
     write("PresetJsonFuzz", "partial.json", R"({"schedule": {"epochs": 2}, "run": {"name": "short"}})" "\n");
 
-    // --set: every field of each preset as key=value, one a line, and a few short ones.
+    // --set: the fields in which each preset differs from the defaults, as key=value lines (the
+    // overrides that turn the defaults into the preset), and a few short ones.
     for (const auto& name : train::presetNames()) {
-        train::Config c = train::loadPreset(name);
+        train::Config preset = train::loadPreset(name), defaults;
+        const auto presetFields = train::configFields(preset);
+        const auto defaultFields = train::configFields(defaults);
         std::string lines;
-        for (const auto& f : train::configFields(c)) lines += f.key + "=" + train::fieldText(f) + "\n";
+        for (size_t i = 0; i < presetFields.size(); ++i) {
+            const std::string text = train::fieldText(presetFields[i]);
+            if (text != train::fieldText(defaultFields[i])) lines += presetFields[i].key + "=" + text + "\n";
+        }
         write("ConfigOverrideFuzz", name + ".txt", lines);
     }
     write("ConfigOverrideFuzz", "depth.txt", "model.depth=12");

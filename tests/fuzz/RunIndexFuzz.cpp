@@ -23,7 +23,8 @@ void writeFile(const std::string& path, const std::string& bytes) {
     fuzz::check(static_cast<bool>(out), "cannot write " + path);
 }
 
-// The runs folder, made once per process: the good run, and the folder the damaged files go in.
+// The runs folder, made once per process: the good run, and the folder the damaged files go in
+// (one folder for every input, rewritten in place).
 struct RunsFolder {
     std::string root = fuzz::scratchDir() + "/runs";
     std::string good = root + "/20260101-000000-good";
@@ -33,9 +34,11 @@ struct RunsFolder {
     RunsFolder() {
         fs::create_directories(good);
         fs::create_directories(damaged);
+        // A config that names only what it changes: listRuns reads it on every run, so the
+        // smaller, the more runs of the damaged one.
         goodConfig.schedule.epochs = 3;
         goodConfig.run.bestMetric = "raw";
-        train::saveConfig(goodConfig, good + "/config.json");
+        writeFile(good + "/config.json", R"({"schedule": {"epochs": 3}, "run": {"best_metric": "raw"}})");
         io::MetricsHistory h;
         h.epochs.resize(2);
         h.epochs[1].valTop1 = 0.5;

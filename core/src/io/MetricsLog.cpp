@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "mwb/Error.h"
+#include "mwb/QuoteInput.h"
 #include "mwb/io/AtomicFile.h"
 #include "mwb/train/MetricFields.h"
 #include "mwb/train/NumberText.h"
@@ -44,6 +45,18 @@ size_t columnOf(const char* key) {
     return static_cast<size_t>(std::find(k.begin(), k.end(), key) - k.begin());
 }
 
+/// The column (after "kind") of each field of T's table, found once: a long log reads each of
+/// its cells without searching the column names.
+template <typename T>
+const std::vector<size_t>& columnsOf(const std::vector<train::MetricField<T>>& fields) {
+    static const std::vector<size_t> found = [&] {  // one table per T: stepFields, epochFields
+        std::vector<size_t> c;
+        for (const auto& f : fields) c.push_back(columnOf(f.key));
+        return c;
+    }();
+    return found;
+}
+
 std::string header() {
     std::string h = "kind";
     for (const auto& key : columns()) h += "," + key;
@@ -53,8 +66,9 @@ std::string header() {
 template <typename T>
 std::string row(const char* kind, const T& m, const std::vector<train::MetricField<T>>& fields) {
     std::vector<std::string> cells(columns().size());
-    for (const auto& f : fields)
-        std::visit([&](auto member) { cells[columnOf(f.key)] = num(m.*member); }, f.member);
+    const auto& column = columnsOf(fields);
+    for (size_t i = 0; i < fields.size(); ++i)
+        std::visit([&](auto member) { cells[column[i]] = num(m.*member); }, fields[i].member);
     std::string line = kind;
     for (const auto& c : cells) line += "," + c;
     return line;
@@ -64,24 +78,19 @@ std::string stepLine(const train::StepMetrics& s) { return row("step", s, train:
 
 std::string epochLine(const train::EpochMetrics& e) { return row("epoch", e, train::epochFields()); }
 
-/// A cell as an error message quotes it: in quotes, and cut short when long.
-std::string quoted(const std::string& cell) {
-    return "'" + (cell.size() <= 40 ? cell : cell.substr(0, 40) + "...") + "'";
-}
-
 /// Why `cell` cannot be read as a value of type V, or empty when it can (then `out` holds it).
 template <typename V>
 std::string readCell(const std::string& cell, V& out) {
     if constexpr (std::is_same_v<V, double>) {
         const auto v = train::parseDouble(cell);
-        if (!v) return quoted(cell) + " is not a number";
+        if (!v) return quoteInput(cell) + " is not a number";
         out = *v;
     } else if constexpr (std::is_same_v<V, bool>) {
-        if (cell != "0" && cell != "1") return quoted(cell) + " is not 0 or 1";
+        if (cell != "0" && cell != "1") return quoteInput(cell) + " is not 0 or 1";
         out = cell == "1";
     } else {
         const auto v = train::parseInt64(cell);
-        if (!v) return quoted(cell) + " is not an integer";
+        if (!v) return quoteInput(cell) + " is not an integer";
         out = *v;
     }
     return {};
@@ -94,8 +103,9 @@ template <typename T, typename Bad>
 T parseRow(const std::vector<std::string>& cells, const std::vector<train::MetricField<T>>& fields,
            const Bad& bad) {
     T m;
-    for (const auto& f : fields) {
-        const size_t column = 1 + columnOf(f.key);
+    const auto& fieldColumns = columnsOf(fields);
+    for (size_t i = 0; i < fields.size(); ++i) {
+        const size_t column = 1 + fieldColumns[i];
         const std::string& cell = cells[column];
         if (cell.empty()) continue;
         std::visit(
@@ -103,17 +113,18 @@ T parseRow(const std::vector<std::string>& cells, const std::vector<train::Metri
                 const std::string why = readCell(cell, m.*member);
                 if (!why.empty()) throw bad(column, why);
             },
-            f.member);
+            fields[i].member);
     }
     return m;
 }
 
+/// The cells of a line: n commas, n + 1 cells (metrics have no quoted cells).
 std::vector<std::string> splitCsv(const std::string& line) {
     std::vector<std::string> out;
-    std::string cell;
-    std::istringstream in(line);
-    while (std::getline(in, cell, ',')) out.push_back(cell);
-    if (!line.empty() && line.back() == ',') out.emplace_back();
+    size_t start = 0;
+    for (size_t comma; (comma = line.find(',', start)) != std::string::npos; start = comma + 1)
+        out.push_back(line.substr(start, comma - start));
+    out.push_back(line.substr(start));
     return out;
 }
 
@@ -155,7 +166,7 @@ MetricsHistory parseMetricsCsv(const std::string& text, const std::string& where
         if (lineNo == 1) {
             // A file of other columns would be read into the wrong fields, cell by cell.
             for (size_t i = 0; i < std::max(c.size(), expectedHeader.size()); ++i) {
-                const std::string found = i < c.size() ? quoted(c[i]) : "nothing";
+                const std::string found = i < c.size() ? quoteInput(c[i]) : "nothing";
                 if (i >= c.size() || i >= expectedHeader.size() || c[i] != expectedHeader[i]) {
                     throw Error(where + " line 1 column " + std::to_string(i + 1) + ": the header has " +
                                 found + " where a metrics file has " +
@@ -178,7 +189,7 @@ MetricsHistory parseMetricsCsv(const std::string& text, const std::string& where
         } else if (c[0] == "epoch") {
             history.epochs.push_back(parseRow(c, train::epochFields(), badCell));
         } else {
-            throw badCell(0, "unknown row kind " + quoted(c[0]) + ", expected step or epoch");
+            throw badCell(0, "unknown row kind " + quoteInput(c[0]) + ", expected step or epoch");
         }
     }
     return history;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "mwb/Error.h"
+#include "mwb/QuoteInput.h"
 #include "mwb/io/AtomicFile.h"
 #include "mwb/train/ConfigSchema.h"
 
@@ -89,11 +90,11 @@ void readObject(const json& node, const std::string& prefix, const std::vector<C
         bool isSection = false;
         for (const auto& f : fields) isSection |= f.key.rfind(key + ".", 0) == 0;
         if (!isSection) {
-            throw Error(where + ": unknown config key '" + key +
-                        "'; check its spelling (`mambawb train --print-config` lists every key)");
+            throw Error(where + ": unknown config key " + quoteInput(key) +
+                        "; check its spelling (`mambawb train --print-config` lists every key)");
         }
         if (!it.value().is_object()) {
-            throw Error(where + ": config key '" + key + "' is a section and needs an object, not " +
+            throw Error(where + ": config key " + quoteInput(key) + " is a section and needs an object, not " +
                         typeName(it.value()));
         }
         readObject(it.value(), key, fields, where);
@@ -158,13 +159,13 @@ void applyOverrides(Config& config, const std::vector<std::string>& assignments)
     for (const auto& assignment : assignments) {
         const auto eq = assignment.find('=');
         if (eq == std::string::npos || eq == 0) {
-            throw Error("override '" + assignment + "' is not key=value, e.g. model.depth=12");
+            throw Error("override " + quoteInput(assignment) + " is not key=value, e.g. model.depth=12");
         }
         const std::string key = assignment.substr(0, eq);
         const ConfigField* f = findField(fields, key);
         if (!f) {
-            throw Error("unknown config key '" + key +
-                        "' in --set; check its spelling (`mambawb train --print-config` lists every key)");
+            throw Error("unknown config key " + quoteInput(key) +
+                        " in --set; check its spelling (`mambawb train --print-config` lists every key)");
         }
         setFieldText(*f, assignment.substr(eq + 1));
     }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mwb/Error.h"
+#include "mwb/QuoteInput.h"
 #include "mwb/train/NumberText.h"
 
 namespace mwb::train {
@@ -64,7 +65,7 @@ void checkField(const ConfigField& f) {
         if (f.choices.empty()) return;
         for (const auto& c : f.choices)
             if (c == **s) return;
-        failRange(f, "\"" + **s + "\"");
+        failRange(f, quoteInput(**s));
     }
 }
 
@@ -219,7 +220,7 @@ std::string fieldText(const ConfigField& f) {
 
 void setFieldText(const ConfigField& f, const std::string& text) {
     auto bad = [&](const char* kind) {
-        throw Error("config key '" + f.key + "': '" + text + "' is not " + kind);
+        throw Error("config key '" + f.key + "': " + quoteInput(text) + " is not " + kind);
     };
     if (auto* b = std::get_if<bool*>(&f.ref)) {
         if (text == "true" || text == "1" || text == "on" || text == "yes") **b = true;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mwb/Error.h"
+#include "mwb/QuoteInput.h"
 #include "mwb/train/ConfigJson.h"
 #include "mwb/train/MetricsJson.h"
 
@@ -59,7 +60,7 @@ bool replayEvent(const std::string& line, TrainListener& listener) {
         if (event == "run_start") {
             RunStart run;
             run.dir = j.at("dir").get<std::string>();
-            run.config = fromJson(j.at("config"), Config{}, "the run_start event");
+            run.config = fromJson(j.at("config"), Config{}, "the run_start event of the event stream");
             for (const auto& s : j.at("history").at("steps")) run.history.steps.push_back(stepMetricsFromJson(s));
             for (const auto& e : j.at("history").at("epochs")) run.history.epochs.push_back(epochMetricsFromJson(e));
             listener.onRunStarted(run);
@@ -87,7 +88,7 @@ bool replayEvent(const std::string& line, TrainListener& listener) {
             return false;  // an event of a newer version: not ours to interpret
         }
     } catch (const nlohmann::json::exception& e) {
-        throw Error("malformed '" + event + "' event in the event stream: " + e.what());
+        throw Error("malformed " + quoteInput(event) + " event in the event stream: " + e.what());
     }
     return true;
 }
