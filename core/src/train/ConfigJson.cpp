@@ -17,14 +17,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-// "model.depth" -> json pointer "/model/depth".
-json::json_pointer pointerOf(const std::string& key) {
-    std::string p = "/" + key;
-    for (auto& ch : p)
-        if (ch == '.') ch = '/';
-    return json::json_pointer(p);
-}
-
 std::string typeName(const json& v) {
     if (v.is_boolean()) return "a boolean";
     if (v.is_number_integer() || v.is_number_unsigned()) return "an integer";
@@ -106,8 +98,12 @@ void readObject(const json& node, const std::string& prefix, const std::vector<C
 json toJson(const Config& config) {
     Config copy = config;
     json out = json::object();
+    // Every key is "section.name": two object lookups, without parsing a JSON pointer per field
+    // (toJson is also how two configs are compared).
     for (const auto& f : configFields(copy)) {
-        std::visit([&](auto* p) { out[pointerOf(f.key)] = *p; }, f.ref);
+        const auto dot = f.key.find('.');
+        auto& slot = out[f.key.substr(0, dot)][f.key.substr(dot + 1)];
+        std::visit([&](auto* p) { slot = *p; }, f.ref);
     }
     return out;
 }
