@@ -3,26 +3,26 @@
 #include <cerrno>
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <sstream>
 #include <type_traits>
 #include <variant>
 
 #include "mwb/Error.h"
+#include "mwb/QuoteInput.h"
 #include "mwb/io/AtomicFile.h"
 #include "mwb/train/MetricFields.h"
+#include "mwb/train/NumberText.h"
 
 namespace mwb::io {
 namespace {
 
-// The shortest of %.15g and %.17g that reads back as the same double: short cells for round
-// values, exact ones for the rest.
+// The shorter of 15 and 17 significant digits that reads back as the same double: short cells
+// for round values, exact ones for the rest.
 std::string num(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.15g", v);
-    if (std::strtod(buf, nullptr) != v) std::snprintf(buf, sizeof buf, "%.17g", v);
-    return buf;
+    std::string text = train::formatDouble(v, 15);
+    const auto back = train::parseDouble(text);
+    if (!back || *back != v) text = train::formatDouble(v, 17);
+    return text;
 }
 
 std::string num(int64_t v) { return std::to_string(v); }
@@ -47,6 +47,18 @@ size_t columnOf(const char* key) {
     return static_cast<size_t>(std::find(k.begin(), k.end(), key) - k.begin());
 }
 
+/// The column (after "kind") of each field of T's table, found once: a long log reads each of
+/// its cells without searching the column names.
+template <typename T>
+const std::vector<size_t>& columnsOf(const std::vector<train::MetricField<T>>& fields) {
+    static const std::vector<size_t> found = [&] {  // one table per T: stepFields, epochFields
+        std::vector<size_t> c;
+        for (const auto& f : fields) c.push_back(columnOf(f.key));
+        return c;
+    }();
+    return found;
+}
+
 std::string header() {
     std::string h = "kind";
     for (const auto& key : columns()) h += "," + key;
@@ -56,8 +68,9 @@ std::string header() {
 template <typename T>
 std::string row(const char* kind, const T& m, const std::vector<train::MetricField<T>>& fields) {
     std::vector<std::string> cells(columns().size());
-    for (const auto& f : fields)
-        std::visit([&](auto member) { cells[columnOf(f.key)] = num(m.*member); }, f.member);
+    const auto& column = columnsOf(fields);
+    for (size_t i = 0; i < fields.size(); ++i)
+        std::visit([&](auto member) { cells[column[i]] = num(m.*member); }, fields[i].member);
     std::string line = kind;
     for (const auto& c : cells) line += "," + c;
     return line;
@@ -67,35 +80,53 @@ std::string stepLine(const train::StepMetrics& s) { return row("step", s, train:
 
 std::string epochLine(const train::EpochMetrics& e) { return row("epoch", e, train::epochFields()); }
 
+/// Why `cell` cannot be read as a value of type V, or empty when it can (then `out` holds it).
+template <typename V>
+std::string readCell(const std::string& cell, V& out) {
+    if constexpr (std::is_same_v<V, double>) {
+        const auto v = train::parseDouble(cell);
+        if (!v) return quoteInput(cell) + " is not a number";
+        out = *v;
+    } else if constexpr (std::is_same_v<V, bool>) {
+        if (cell != "0" && cell != "1") return quoteInput(cell) + " is not 0 or 1";
+        out = cell == "1";
+    } else {
+        const auto v = train::parseInt64(cell);
+        if (!v) return quoteInput(cell) + " is not an integer";
+        out = *v;
+    }
+    return {};
+}
+
 /// The fields of a row's cells (cells[0] is the kind). An empty cell keeps the field's default:
-/// files of earlier versions leave a step's "epochs" empty.
-template <typename T>
-T parseRow(const std::vector<std::string>& cells, const std::vector<train::MetricField<T>>& fields) {
+/// files of earlier versions leave a step's "epochs" empty. `bad(column, why)` makes the error
+/// for a cell that cannot be read.
+template <typename T, typename Bad>
+T parseRow(const std::vector<std::string>& cells, const std::vector<train::MetricField<T>>& fields,
+           const Bad& bad) {
     T m;
-    for (const auto& f : fields) {
-        const std::string& cell = cells[1 + columnOf(f.key)];
+    const auto& fieldColumns = columnsOf(fields);
+    for (size_t i = 0; i < fields.size(); ++i) {
+        const size_t column = 1 + fieldColumns[i];
+        const std::string& cell = cells[column];
         if (cell.empty()) continue;
         std::visit(
             [&](auto member) {
-                using V = std::decay_t<decltype(m.*member)>;
-                if constexpr (std::is_same_v<V, double>)
-                    m.*member = std::stod(cell);
-                else if constexpr (std::is_same_v<V, bool>)
-                    m.*member = cell == "1";
-                else
-                    m.*member = static_cast<int64_t>(std::stoll(cell));
+                const std::string why = readCell(cell, m.*member);
+                if (!why.empty()) throw bad(column, why);
             },
-            f.member);
+            fields[i].member);
     }
     return m;
 }
 
+/// The cells of a line: n commas, n + 1 cells (metrics have no quoted cells).
 std::vector<std::string> splitCsv(const std::string& line) {
     std::vector<std::string> out;
-    std::string cell;
-    std::istringstream in(line);
-    while (std::getline(in, cell, ',')) out.push_back(cell);
-    if (!line.empty() && line.back() == ',') out.emplace_back();
+    size_t start = 0;
+    for (size_t comma; (comma = line.find(',', start)) != std::string::npos; start = comma + 1)
+        out.push_back(line.substr(start, comma - start));
+    out.push_back(line.substr(start));
     return out;
 }
 
@@ -120,31 +151,47 @@ MetricsHistory parseMetricsCsv(const std::string& text, const std::string& where
     std::istringstream in(text);
     std::string line;
     int64_t lineNo = 0;
+    const std::vector<std::string> expectedHeader = splitCsv(header());
     while (std::getline(in, line)) {
         ++lineNo;
-        if (lineNo == 1 || line.empty()) continue;
+        if (!line.empty() && line.back() == '\r') line.pop_back();  // a file saved with CRLF
         const auto c = splitCsv(line);
         auto bad = [&](const std::string& why) {
             return Error(where + " line " + std::to_string(lineNo) + ": " + why +
                          "; the metrics file is damaged (delete the line or the file)");
         };
-        const size_t expected = 1 + columns().size();
-        if (c.size() != expected) {
+        // Cells are numbered from 1, as a spreadsheet shows them, and named by their column.
+        auto badCell = [&](size_t column, const std::string& why) {
+            return bad("column " + std::to_string(column + 1) + " (" + expectedHeader[column] +
+                       "): " + why);
+        };
+        if (lineNo == 1) {
+            // A file of other columns would be read into the wrong fields, cell by cell.
+            for (size_t i = 0; i < std::max(c.size(), expectedHeader.size()); ++i) {
+                const std::string found = i < c.size() ? quoteInput(c[i]) : "nothing";
+                if (i >= c.size() || i >= expectedHeader.size() || c[i] != expectedHeader[i]) {
+                    throw Error(where + " line 1 column " + std::to_string(i + 1) + ": the header has " +
+                                found + " where a metrics file has " +
+                                (i < expectedHeader.size() ? "'" + expectedHeader[i] + "'" : "no column") +
+                                "; this is not a metrics.csv of Mamba Workbench, or it is damaged "
+                                "(restore it, or delete it to start the log afresh)");
+                }
+            }
+            continue;
+        }
+        if (line.empty()) continue;
+        if (c.size() != expectedHeader.size()) {
             // A run killed mid-line leaves a partial last line: ignore only that one.
             if (in.peek() == EOF) break;
-            throw bad("expected " + std::to_string(expected) + " columns, found " +
+            throw bad("expected " + std::to_string(expectedHeader.size()) + " columns, found " +
                       std::to_string(c.size()));
         }
-        try {
-            if (c[0] == "step") {
-                history.steps.push_back(parseRow(c, train::stepFields()));
-            } else if (c[0] == "epoch") {
-                history.epochs.push_back(parseRow(c, train::epochFields()));
-            } else {
-                throw bad("unknown row kind '" + c[0] + "'");
-            }
-        } catch (const std::logic_error&) {  // std::stod / std::stoll on a bad cell
-            throw bad("a number cannot be read");
+        if (c[0] == "step") {
+            history.steps.push_back(parseRow(c, train::stepFields(), badCell));
+        } else if (c[0] == "epoch") {
+            history.epochs.push_back(parseRow(c, train::epochFields(), badCell));
+        } else {
+            throw badCell(0, "unknown row kind " + quoteInput(c[0]) + ", expected step or epoch");
         }
     }
     return history;

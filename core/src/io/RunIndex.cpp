@@ -16,15 +16,21 @@ std::vector<RunInfo> listRuns(const std::string& outDir) {
     std::vector<RunInfo> runs;
     std::error_code ec;
     if (!fs::is_directory(outDir, ec)) return runs;
-    for (const auto& entry : fs::directory_iterator(outDir, ec)) {
-        if (!entry.is_directory() || !fs::is_regular_file(entry.path() / "config.json")) continue;
+    // error_code forms throughout: a folder that cannot be read is one run left out, not an
+    // exception that ends the whole listing.
+    for (fs::directory_iterator it(outDir, ec), end; !ec && it != end; it.increment(ec)) {
+        const auto& entry = *it;
+        std::error_code entryError;
+        if (!entry.is_directory(entryError) ||
+            !fs::is_regular_file(entry.path() / "config.json", entryError))
+            continue;
         RunInfo info;
         try {
             const auto dir = RunDirectory::open(entry.path().string());
             info.path = dir.root();
             info.name = dir.name();
             info.config = train::loadConfig(dir.configPath());
-            if (fs::is_regular_file(dir.metricsPath())) {
+            if (fs::is_regular_file(dir.metricsPath(), entryError)) {
                 const auto history = readMetrics(dir.metricsPath());
                 info.epochsDone = static_cast<int64_t>(history.epochs.size());
                 const bool ema = info.config.run.bestMetric == "ema" && info.config.ema.enabled;

@@ -1,11 +1,14 @@
 #include "mwb/train/ConfigJson.h"
 
-#include <cstdio>
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "mwb/Error.h"
+#include "mwb/QuoteInput.h"
 #include "mwb/io/AtomicFile.h"
 #include "mwb/train/ConfigSchema.h"
 
@@ -13,14 +16,6 @@ namespace mwb::train {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-// "model.depth" -> json pointer "/model/depth".
-json::json_pointer pointerOf(const std::string& key) {
-    std::string p = "/" + key;
-    for (auto& ch : p)
-        if (ch == '.') ch = '/';
-    return json::json_pointer(p);
-}
 
 std::string typeName(const json& v) {
     if (v.is_boolean()) return "a boolean";
@@ -32,6 +27,22 @@ std::string typeName(const json& v) {
     return "null";
 }
 
+// The integer a JSON number stands for: 12, or 12.0 as a hand-written file may say it; nullopt
+// for a fraction or a number outside int64 (1e300, 2^64 - 1), which a cast would turn into
+// undefined behaviour or a negative number.
+std::optional<int64_t> integerOf(const json& v) {
+    if (v.is_number_integer() && !v.is_number_unsigned()) return v.get<int64_t>();
+    if (v.is_number_unsigned()) {
+        const auto u = v.get<uint64_t>();
+        if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return std::nullopt;
+        return static_cast<int64_t>(u);
+    }
+    const double d = v.get<double>();
+    // -2^63 is a double exactly; 2^63, the first value above int64, is too.
+    if (!(d >= -0x1p63 && d < 0x1p63) || d != std::floor(d)) return std::nullopt;
+    return static_cast<int64_t>(d);
+}
+
 void readField(const ConfigField& f, const json& v, const std::string& where) {
     auto wrongType = [&](const char* expected) {
         throw Error(where + ": config key '" + f.key + "': value " + v.dump() + " is " +
@@ -41,15 +52,15 @@ void readField(const ConfigField& f, const json& v, const std::string& where) {
         if (!v.is_boolean()) wrongType("true or false");
         **b = v.get<bool>();
     } else if (auto* i = std::get_if<int64_t*>(&f.ref)) {
-        if (v.is_number_float()) {
-            double d = v.get<double>();
-            if (d != static_cast<double>(static_cast<int64_t>(d))) wrongType("an integer");
-            **i = static_cast<int64_t>(d);
-        } else if (v.is_number_integer() || v.is_number_unsigned()) {
-            **i = v.get<int64_t>();
-        } else {
-            wrongType("an integer");
+        if (!v.is_number()) wrongType("an integer");
+        const auto n = integerOf(v);
+        if (!n) {
+            if (v.is_number_float() && v.get<double>() != std::floor(v.get<double>()))
+                wrongType("an integer");
+            throw Error(where + ": config key '" + f.key + "': value " + v.dump() +
+                        " is not allowed; expected " + allowedValues(f));
         }
+        **i = *n;
     } else if (auto* d = std::get_if<double*>(&f.ref)) {
         if (!v.is_number()) wrongType("a number");
         **d = v.get<double>();
@@ -71,11 +82,11 @@ void readObject(const json& node, const std::string& prefix, const std::vector<C
         bool isSection = false;
         for (const auto& f : fields) isSection |= f.key.rfind(key + ".", 0) == 0;
         if (!isSection) {
-            throw Error(where + ": unknown config key '" + key +
-                        "'; check its spelling (`mambawb train --print-config` lists every key)");
+            throw Error(where + ": unknown config key " + quoteInput(key) +
+                        "; check its spelling (`mambawb train --print-config` lists every key)");
         }
         if (!it.value().is_object()) {
-            throw Error(where + ": config key '" + key + "' is a section and needs an object, not " +
+            throw Error(where + ": config key " + quoteInput(key) + " is a section and needs an object, not " +
                         typeName(it.value()));
         }
         readObject(it.value(), key, fields, where);
@@ -87,8 +98,12 @@ void readObject(const json& node, const std::string& prefix, const std::vector<C
 json toJson(const Config& config) {
     Config copy = config;
     json out = json::object();
+    // Every key is "section.name": two object lookups, without parsing a JSON pointer per field
+    // (toJson is also how two configs are compared).
     for (const auto& f : configFields(copy)) {
-        std::visit([&](auto* p) { out[pointerOf(f.key)] = *p; }, f.ref);
+        const auto dot = f.key.find('.');
+        auto& slot = out[f.key.substr(0, dot)][f.key.substr(dot + 1)];
+        std::visit([&](auto* p) { slot = *p; }, f.ref);
     }
     return out;
 }
@@ -106,17 +121,26 @@ Config fromJson(const json& j, const Config& base, const std::string& where) {
     return config;
 }
 
-Config loadConfig(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw Error("cannot open config file '" + path + "'; check the path");
+Config parseConfig(const std::string& text, const std::string& where) {
     json j;
     try {
-        j = json::parse(in);
+        j = json::parse(text);
     } catch (const json::parse_error& e) {
-        throw Error(path + ": not valid JSON at byte " + std::to_string(e.byte) +
+        throw Error(where + ": not valid JSON at byte " + std::to_string(e.byte) +
                     "; fix the syntax (" + e.what() + ")");
+    } catch (const json::exception& e) {  // out_of_range: a number beyond a double, as 1e400
+        throw Error(where + ": " + e.what() + "; write a number a double holds");
     }
-    return fromJson(j, Config{}, path);
+    return fromJson(j, Config{}, where);
+}
+
+Config loadConfig(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error("cannot open config file '" + path + "'; check the path");
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) throw Error("cannot read config file '" + path + "'; check the file");
+    return parseConfig(text.str(), path);
 }
 
 void saveConfig(const Config& config, const std::string& path) {
@@ -131,13 +155,13 @@ void applyOverrides(Config& config, const std::vector<std::string>& assignments)
     for (const auto& assignment : assignments) {
         const auto eq = assignment.find('=');
         if (eq == std::string::npos || eq == 0) {
-            throw Error("override '" + assignment + "' is not key=value, e.g. model.depth=12");
+            throw Error("override " + quoteInput(assignment) + " is not key=value, e.g. model.depth=12");
         }
         const std::string key = assignment.substr(0, eq);
         const ConfigField* f = findField(fields, key);
         if (!f) {
-            throw Error("unknown config key '" + key +
-                        "' in --set; check its spelling (`mambawb train --print-config` lists every key)");
+            throw Error("unknown config key " + quoteInput(key) +
+                        " in --set; check its spelling (`mambawb train --print-config` lists every key)");
         }
         setFieldText(*f, assignment.substr(eq + 1));
     }

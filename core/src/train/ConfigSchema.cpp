@@ -1,11 +1,11 @@
 #include "mwb/train/ConfigSchema.h"
 
-#include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
+#include <nlohmann/json.hpp>
 
 #include "mwb/Error.h"
+#include "mwb/QuoteInput.h"
+#include "mwb/train/NumberText.h"
 
 namespace mwb::train {
 namespace {
@@ -35,28 +35,24 @@ std::string formatNumber(double v) {
     if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) {
         return std::to_string(static_cast<int64_t>(v));
     }
-    char buf[32] = "";
-    for (int digits = 1; digits <= 17; ++digits) {  // the shortest text that reads back equal
-        std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-        if (std::strtod(buf, nullptr) == v) break;
-    }
-    return buf;
-}
-
-std::string rangeText(const ConfigField& f) {
-    if (!f.choices.empty()) {
-        std::string all;
-        for (const auto& c : f.choices) all += (all.empty() ? "" : ", ") + c;
-        return "one of: " + all;
-    }
-    if (std::holds_alternative<bool*>(f.ref)) return "true or false";
-    const char* kind = std::holds_alternative<int64_t*>(f.ref) ? "an integer" : "a number";
-    return std::string(kind) + " in [" + formatNumber(f.min) + ", " + formatNumber(f.max) + "]";
+    return shortestDouble(v);
 }
 
 [[noreturn]] void failRange(const ConfigField& f, const std::string& value) {
     throw Error("config key '" + f.key + "': value " + value + " is not allowed; expected " +
-                rangeText(f));
+                allowedValues(f));
+}
+
+// A config is saved as JSON, which holds UTF-8 text only: a string that is not UTF-8 would
+// be accepted here and then fail when the run directory's config.json is written. The JSON
+// writer itself is the judge, so the two cannot disagree about what is UTF-8.
+void checkUtf8(const ConfigField& f, const std::string& s) {
+    try {
+        (void)nlohmann::json(s).dump();
+    } catch (const nlohmann::json::type_error& e) {
+        throw Error("config key '" + f.key + "': value is not UTF-8 text (" + e.what() +
+                    "); write it in UTF-8");
+    }
 }
 
 void checkField(const ConfigField& f) {
@@ -65,10 +61,11 @@ void checkField(const ConfigField& f) {
     } else if (auto* d = std::get_if<double*>(&f.ref)) {
         if (!std::isfinite(**d) || **d < f.min || **d > f.max) failRange(f, formatNumber(**d));
     } else if (auto* s = std::get_if<std::string*>(&f.ref)) {
+        checkUtf8(f, **s);
         if (f.choices.empty()) return;
         for (const auto& c : f.choices)
             if (c == **s) return;
-        failRange(f, "\"" + **s + "\"");
+        failRange(f, quoteInput(**s));
     }
 }
 
@@ -169,6 +166,18 @@ std::vector<ConfigField> configFields(Config& c) {
     };
 }
 
+std::string allowedValues(const ConfigField& f) {
+    if (!f.choices.empty()) {
+        std::string all;
+        for (const auto& c : f.choices) all += (all.empty() ? "" : ", ") + c;
+        return "one of: " + all;
+    }
+    if (std::holds_alternative<bool*>(f.ref)) return "true or false";
+    if (std::holds_alternative<std::string*>(f.ref)) return "UTF-8 text";
+    const char* kind = std::holds_alternative<int64_t*>(f.ref) ? "an integer" : "a number";
+    return std::string(kind) + " in [" + formatNumber(f.min) + ", " + formatNumber(f.max) + "]";
+}
+
 const ConfigField* findField(const std::vector<ConfigField>& fields, const std::string& key) {
     for (const auto& f : fields)
         if (f.key == key) return &f;
@@ -211,27 +220,20 @@ std::string fieldText(const ConfigField& f) {
 
 void setFieldText(const ConfigField& f, const std::string& text) {
     auto bad = [&](const char* kind) {
-        throw Error("config key '" + f.key + "': '" + text + "' is not " + kind);
+        throw Error("config key '" + f.key + "': " + quoteInput(text) + " is not " + kind);
     };
     if (auto* b = std::get_if<bool*>(&f.ref)) {
         if (text == "true" || text == "1" || text == "on" || text == "yes") **b = true;
         else if (text == "false" || text == "0" || text == "off" || text == "no") **b = false;
         else bad("true or false");
     } else if (auto* i = std::get_if<int64_t*>(&f.ref)) {
-        int64_t v = 0;
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-        if (ec != std::errc() || end != text.data() + text.size()) bad("an integer");
-        **i = v;
+        const auto v = parseInt64(text);
+        if (!v) bad("an integer");
+        **i = *v;
     } else if (auto* d = std::get_if<double*>(&f.ref)) {
-        size_t used = 0;
-        double v = 0;
-        try {
-            v = std::stod(text, &used);
-        } catch (const std::exception&) {
-            bad("a number");
-        }
-        if (used != text.size()) bad("a number");
-        **d = v;
+        const auto v = parseDouble(text);
+        if (!v) bad("a number");
+        **d = *v;
     } else {
         *std::get<std::string*>(f.ref) = text;
     }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mwb/Error.h"
+#include "mwb/QuoteInput.h"
 #include "mwb/train/ConfigJson.h"
 #include "mwb/train/MetricsJson.h"
 
@@ -59,7 +60,7 @@ bool replayEvent(const std::string& line, TrainListener& listener) {
         if (event == "run_start") {
             RunStart run;
             run.dir = j.at("dir").get<std::string>();
-            run.config = fromJson(j.at("config"), Config{}, "the run_start event");
+            run.config = fromJson(j.at("config"), Config{}, "the run_start event of the event stream");
             for (const auto& s : j.at("history").at("steps")) run.history.steps.push_back(stepMetricsFromJson(s));
             for (const auto& e : j.at("history").at("epochs")) run.history.epochs.push_back(epochMetricsFromJson(e));
             listener.onRunStarted(run);
@@ -74,12 +75,20 @@ bool replayEvent(const std::string& line, TrainListener& listener) {
         } else if (event == "log") {
             listener.onLog(j.at("line").get<std::string>());
         } else if (event == "eval_progress") {
-            listener.onEvalProgress(j.at("done").get<int64_t>(), j.at("total").get<int64_t>());
+            int64_t done = 0, total = 0;
+            try {
+                done = int64FromJson(j, "done");
+                total = int64FromJson(j, "total");
+            } catch (const Error& e) {  // the metric readers say what they read; this one not
+                throw Error("malformed 'eval_progress' event in the event stream: " +
+                            std::string(e.what()));
+            }
+            listener.onEvalProgress(done, total);
         } else {
             return false;  // an event of a newer version: not ours to interpret
         }
     } catch (const nlohmann::json::exception& e) {
-        throw Error("malformed '" + event + "' event in the event stream: " + e.what());
+        throw Error("malformed " + quoteInput(event) + " event in the event stream: " + e.what());
     }
     return true;
 }

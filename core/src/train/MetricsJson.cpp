@@ -1,6 +1,8 @@
 #include "mwb/train/MetricsJson.h"
 
+#include <cmath>
 #include <limits>
+#include <string>
 #include <type_traits>
 #include <nlohmann/json.hpp>
 
@@ -10,12 +12,15 @@
 namespace mwb::train {
 namespace {
 
-// Runs `read`, turning a JSON error (missing key, wrong type) into an mwb::Error.
+// Runs `read`, turning a JSON error (missing key, wrong type) into an mwb::Error, and
+// saying what was being read in either.
 template <typename F>
 auto readOrThrow(const char* what, F read) {
     try {
         return read();
     } catch (const nlohmann::json::exception& e) {
+        throw Error(std::string("malformed ") + what + " in the event stream: " + e.what());
+    } catch (const Error& e) {
         throw Error(std::string("malformed ") + what + " in the event stream: " + e.what());
     }
 }
@@ -24,6 +29,31 @@ auto readOrThrow(const char* what, F read) {
 double number(const nlohmann::ordered_json& j, const char* key) {
     const auto& v = j.at(key);
     return v.is_null() ? std::numeric_limits<double>::quiet_NaN() : v.get<double>();
+}
+
+// An integer field: a JSON integer that int64 holds, or a float with an integral value in
+// range (12.0). A cast of 1e300 would be undefined behaviour, and one of 2^64 - 1 negative.
+int64_t integer(const nlohmann::ordered_json& v, const std::string& key) {
+    if (v.is_number_unsigned()) {
+        if (v.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+            return static_cast<int64_t>(v.get<uint64_t>());
+    } else if (v.is_number_integer()) {
+        return v.get<int64_t>();
+    } else if (v.is_number_float()) {
+        const double d = v.get<double>();
+        if (d >= -0x1p63 && d < 0x1p63 && d == std::floor(d)) return static_cast<int64_t>(d);
+    } else {
+        throw Error("'" + key + "' is " + std::string(v.type_name()) + ", expected an integer");
+    }
+    throw Error("'" + key + "' is " + v.dump() + ", not an integer that int64 holds");
+}
+
+// The integers of a JSON array (named `key` in errors).
+std::vector<int64_t> integers(const nlohmann::ordered_json& array, const std::string& key) {
+    std::vector<int64_t> out;
+    for (const auto& v : array.get_ref<const nlohmann::ordered_json::array_t&>())
+        out.push_back(integer(v, key));
+    return out;
 }
 
 template <typename T>
@@ -42,6 +72,8 @@ T fieldsFromJson(const nlohmann::ordered_json& j, const std::vector<MetricField<
                 using V = std::decay_t<decltype(m.*member)>;
                 if constexpr (std::is_same_v<V, double>)
                     m.*member = number(j, f.key);
+                else if constexpr (std::is_same_v<V, int64_t>)
+                    m.*member = int64FromJson(j, f.key);
                 else
                     m.*member = j.at(f.key).template get<V>();
             },
@@ -51,6 +83,8 @@ T fieldsFromJson(const nlohmann::ordered_json& j, const std::vector<MetricField<
 }
 
 }  // namespace
+
+int64_t int64FromJson(const nlohmann::ordered_json& j, const char* key) { return integer(j.at(key), key); }
 
 nlohmann::ordered_json toJson(const EvalReport& r) {
     nlohmann::ordered_json j;
@@ -79,17 +113,19 @@ EvalReport evalReportFromJson(const nlohmann::ordered_json& j) {
     return readOrThrow("evaluation report", [&] {
         EvalReport r;
         r.weights = j.at("weights").get<std::string>();
-        r.images = j.at("images").get<int64_t>();
-        r.ttaViews = j.at("tta_views").get<int64_t>();
+        r.images = int64FromJson(j, "images");
+        r.ttaViews = int64FromJson(j, "tta_views");
         r.loss = number(j, "loss");
         r.top1 = number(j, "top1");
         r.top5 = number(j, "top5");
         r.classNames = j.at("class_names").get<std::vector<std::string>>();
         for (const auto& name : r.classNames)
             r.perClassAccuracy.push_back(j.at("per_class_accuracy").at(name).get<double>());
-        r.confusion = j.at("confusion").get<std::vector<std::vector<int64_t>>>();
-        r.misclassified = j.at("misclassified").get<std::vector<int64_t>>();
-        r.misclassifiedPredictions = j.at("misclassified_predictions").get<std::vector<int64_t>>();
+        for (const auto& row : j.at("confusion").get_ref<const nlohmann::ordered_json::array_t&>())
+            r.confusion.push_back(integers(row, "confusion"));
+        r.misclassified = integers(j.at("misclassified"), "misclassified");
+        r.misclassifiedPredictions =
+            integers(j.at("misclassified_predictions"), "misclassified_predictions");
         return r;
     });
 }

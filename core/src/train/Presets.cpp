@@ -1,6 +1,5 @@
 #include "mwb/train/Presets.h"
 
-#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "mwb/Error.h"
@@ -25,15 +24,6 @@ const std::string& presetJson(const std::string& name) {
     throw Error("unknown preset '" + name + "'; available: " + all);
 }
 
-Config loadPreset(const std::string& name) {
-    const std::string& text = presetJson(name);
-    nlohmann::ordered_json j;
-    try {
-        j = nlohmann::ordered_json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw Error("preset '" + name + "' is not valid JSON: " + e.what());
-    }
-    return fromJson(j, Config{}, "preset " + name);
-}
+Config loadPreset(const std::string& name) { return parseConfig(presetJson(name), "preset " + name); }
 
 }  // namespace mwb::train

@@ -19,6 +19,10 @@ nlohmann::ordered_json toJson(const Config& config);
 Config fromJson(const nlohmann::ordered_json& json, const Config& base = Config{},
                 const std::string& where = "config");
 
+/// Parses and validates config JSON text (missing keys keep their defaults). Any damage, from
+/// a syntax error to a number beyond a double, is an mwb::Error prefixed with `where`.
+Config parseConfig(const std::string& text, const std::string& where);
+
 /// Reads and validates a JSON config file (missing keys keep their defaults).
 Config loadConfig(const std::string& path);
 

@@ -33,6 +33,10 @@ const ConfigField* findField(const std::vector<ConfigField>& fields, const std::
 /// of its range or choices, or when fields disagree (e.g. patch size not dividing image size).
 void validate(const Config& config);
 
+/// What the field accepts, as the errors say it: "an integer in [1, 64]", "one of: rms,
+/// layer", "true or false", "UTF-8 text".
+std::string allowedValues(const ConfigField& field);
+
 /// The value of a field as text (numbers in shortest round-trip form, bools as true/false).
 std::string fieldText(const ConfigField& field);
 

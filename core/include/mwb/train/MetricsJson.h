@@ -2,6 +2,7 @@
 // The report structs (Metrics.h) <-> JSON, for `mambawb eval --json` and the event stream
 // that lets a front end follow a run in another process.
 
+#include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 
 #include "mwb/train/Metrics.h"
@@ -18,5 +19,9 @@ nlohmann::ordered_json toJson(const EpochMetrics& epoch);
 EvalReport evalReportFromJson(const nlohmann::ordered_json& json);
 StepMetrics stepMetricsFromJson(const nlohmann::ordered_json& json);
 EpochMetrics epochMetricsFromJson(const nlohmann::ordered_json& json);
+
+/// The integer at `key`: a JSON integer that int64 holds, or a float with an integral value
+/// (12.0). Throws mwb::Error naming the key for anything else (2.5, 1e300, 2^64 - 1).
+int64_t int64FromJson(const nlohmann::ordered_json& json, const char* key);
 
 }  // namespace mwb::train
