@@ -55,6 +55,7 @@ TEST(DamagedInput, ANumberBeyondADoubleIsAnErrorOfTheConfigFile) {
 TEST(DamagedInput, TheRunIndexListsTheOtherRunsBesideADamagedConfig) {
     mwb::test::TempDir runs;
     train::Config good;
+    fs::create_directories(runs / "20260101-000000-good");  // writers do not create folders
     train::saveConfig(good, runs / "20260101-000000-good/config.json");
     for (const char* name : {"config-number-beyond-double.json", "config-integer-1e300.json",
                              "config-integer-above-int64.json"}) {
