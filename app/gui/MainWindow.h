@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 
+#include "mwb/train/Advice.h"
 #include "mwb/train/Config.h"
 #include "mwb/train/Metrics.h"
 
@@ -25,6 +26,7 @@ namespace mwb::data {
 struct DataSplits;
 }
 namespace mwb::widgets {
+class AdviceBanner;
 class AugmentationPreview;
 class ConfigView;
 class EvalPanel;
@@ -53,6 +55,7 @@ public:
     widgets::EvalPanel* evalPanel() const { return eval_; }
     widgets::RunsList* runsList() const { return runs_; }
     widgets::ConfigView* configView() const { return configView_; }
+    widgets::AdviceBanner* adviceBanner() const { return advice_; }
 
     /// Replaces the edited config (as if loaded from a file).
     void setConfig(const train::Config& config);
@@ -117,6 +120,11 @@ public Q_SLOTS:
     void rerollPreview();
     /// Downloads the chosen CIFAR data set in the background, with progress in the status bar.
     void downloadData();
+    /// Shows the engine's advice above the plots and in the log; its "Apply to the recipe"
+    /// sets the advice's changes in the recipe panel (the training worker calls this).
+    void showAdvice(const mwb::train::Advice& advice);
+    /// Applies `advice.changes` to the recipe panel's config, as `--set` would.
+    void applyAdvice(const mwb::train::Advice& advice);
 
 Q_SIGNALS:
     /// A training run ended; `stopped` when Stop ended it early.
@@ -154,6 +162,7 @@ private:
 
     widgets::RecipePanel* recipe_ = nullptr;
     widgets::PlotPanel* plots_ = nullptr;
+    widgets::AdviceBanner* advice_ = nullptr;
     widgets::AugmentationPreview* preview_ = nullptr;
     widgets::EvalPanel* eval_ = nullptr;
     widgets::RunsList* runs_ = nullptr;

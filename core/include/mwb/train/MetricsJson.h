@@ -4,6 +4,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "mwb/train/Advice.h"
 #include "mwb/train/Metrics.h"
 
 namespace mwb::train {
@@ -13,10 +14,14 @@ namespace mwb::train {
 nlohmann::ordered_json toJson(const EvalReport& report);
 nlohmann::ordered_json toJson(const StepMetrics& step);
 nlohmann::ordered_json toJson(const EpochMetrics& epoch);
+/// kind, message, changes (a list of `key=value`), epoch, step.
+nlohmann::ordered_json toJson(const Advice& advice);
 
 /// The inverses of toJson. Throw mwb::Error naming the missing or mistyped key.
 EvalReport evalReportFromJson(const nlohmann::ordered_json& json);
 StepMetrics stepMetricsFromJson(const nlohmann::ordered_json& json);
 EpochMetrics epochMetricsFromJson(const nlohmann::ordered_json& json);
+/// Throws mwb::Error starting "malformed advice" and naming the missing or mistyped key.
+Advice adviceFromJson(const nlohmann::ordered_json& json);
 
 }  // namespace mwb::train

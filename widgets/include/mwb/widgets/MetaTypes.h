@@ -16,6 +16,7 @@ Q_DECLARE_METATYPE(mwb::train::StepMetrics)
 Q_DECLARE_METATYPE(mwb::train::EpochMetrics)
 Q_DECLARE_METATYPE(mwb::train::EvalReport)
 Q_DECLARE_METATYPE(mwb::train::RunStart)
+Q_DECLARE_METATYPE(mwb::train::Advice)
 Q_DECLARE_METATYPE(mwb::widgets::GalleryItem)
 Q_DECLARE_METATYPE(std::vector<mwb::widgets::GalleryItem>)
 Q_DECLARE_METATYPE(std::vector<mwb::widgets::PreviewPair>)
@@ -29,6 +30,7 @@ inline void registerMetaTypes() {
     qRegisterMetaType<mwb::train::EpochMetrics>("mwb::train::EpochMetrics");
     qRegisterMetaType<mwb::train::EvalReport>("mwb::train::EvalReport");
     qRegisterMetaType<mwb::train::RunStart>("mwb::train::RunStart");
+    qRegisterMetaType<mwb::train::Advice>("mwb::train::Advice");
     qRegisterMetaType<std::vector<mwb::widgets::GalleryItem>>("std::vector<mwb::widgets::GalleryItem>");
     qRegisterMetaType<std::vector<mwb::widgets::PreviewPair>>("std::vector<mwb::widgets::PreviewPair>");
 }
