@@ -63,6 +63,16 @@ void ProgressPrinter::onEval(const train::EvalReport&) {
     lineOpen_ = false;
 }
 
+void ProgressPrinter::onAdvice(const train::Advice& a) {
+    finishLine();
+    out_ << "advice (" << a.kind << "): " << a.message;
+    if (!a.changes.empty()) {
+        out_ << " try:";
+        for (const auto& change : a.changes) out_ << " --set " << change;
+    }
+    out_ << "\n" << std::flush;
+}
+
 void ProgressPrinter::onLog(const std::string& line) {
     finishLine();
     out_ << line << "\n" << std::flush;

@@ -17,6 +17,8 @@ public:
     void onStep(const train::StepMetrics& s) override;
     void onEpoch(const train::EpochMetrics& e) override;
     void onEval(const train::EvalReport& r) override;
+    /// One line: `advice (kind): message try: --set key=value ...`, ready to paste.
+    void onAdvice(const train::Advice& a) override;
     void onLog(const std::string& line) override;
     void onEvalProgress(int64_t done, int64_t total) override;
 

@@ -38,9 +38,11 @@
 #include "mwb/sys/Device.h"
 #include "mwb/train/ConfigJson.h"
 #include "mwb/train/ConfigSchema.h"
+#include "mwb/train/ExpectedCurve.h"
 #include "mwb/train/Factories.h"
 #include "mwb/train/Precision.h"
 #include "mwb/train/Presets.h"
+#include "mwb/widgets/AdviceBanner.h"
 #include "mwb/widgets/AugmentationPreview.h"
 #include "mwb/widgets/ConfigView.h"
 #include "mwb/widgets/EvalPanel.h"
@@ -137,8 +139,14 @@ void MainWindow::buildUi() {
     log_->setReadOnly(true);
     log_->setMaximumBlockCount(5000);
     log_->setPlaceholderText(tr("Engine messages appear here"));
+    advice_ = new widgets::AdviceBanner;
+    auto* plotsWithAdvice = new QWidget;
+    auto* plotsLayout = new QVBoxLayout(plotsWithAdvice);
+    plotsLayout->setContentsMargins(0, 0, 0, 0);
+    plotsLayout->addWidget(advice_);
+    plotsLayout->addWidget(plots_, 1);
     auto* plotSplit = new QSplitter(Qt::Vertical);
-    plotSplit->addWidget(plots_);
+    plotSplit->addWidget(plotsWithAdvice);
     plotSplit->addWidget(log_);
     plotSplit->setStretchFactor(0, 6);
     plotSplit->setStretchFactor(1, 1);
@@ -200,6 +208,7 @@ void MainWindow::buildUi() {
     connect(studies_, &StudyController::studyFinished, this, &MainWindow::refreshRuns);
     connect(studies_, &StudyController::logLine, this, &MainWindow::appendLog);
     connect(studies_, &StudyController::errorOccurred, this, &MainWindow::showError);
+    connect(advice_, &widgets::AdviceBanner::applyRequested, this, &MainWindow::applyAdvice);
     resize(1440, 900);
 }
 
@@ -211,10 +220,13 @@ void MainWindow::connectWorkers() {
         runDir_ = QString::fromStdString(run.dir);  // the engine logs it too
         // A resumed run's curves up to its checkpoint: the steps it trains next follow once.
         plots_->setHistory(run.history.steps, run.history.epochs);
+        plots_->setExpectedBand(train::expectedBand(run.config));  // none for most runs
+        advice_->hide();  // a new run earns its own advice
         refreshRuns();
     });
     connect(trainer_, &TrainingWorker::stepReported, this, &MainWindow::onStep);
     connect(trainer_, &TrainingWorker::epochReported, this, &MainWindow::onEpoch);
+    connect(trainer_, &TrainingWorker::adviceReported, this, &MainWindow::showAdvice);
     connect(trainer_, &TrainingWorker::logLine, this, &MainWindow::appendLog);
     connect(trainer_, &TrainingWorker::failed, this, &MainWindow::showError);
     connect(trainer_, &TrainingWorker::finished, this, &MainWindow::onTrainingFinished);
@@ -388,6 +400,28 @@ void MainWindow::onEpoch(const train::EpochMetrics& e) {
                   .arg(e.emaTop1 >= 0 ? tr(", EMA %1 %").arg(100 * e.emaTop1, 0, 'f', 2) : QString())
                   .arg(e.seconds, 0, 'f', 1)
                   .arg(e.isBest ? tr(", best so far") : QString()));
+}
+
+void MainWindow::showAdvice(const train::Advice& advice) {
+    QString line = tr("advice (%1): %2").arg(QString::fromStdString(advice.kind),
+                                             QString::fromStdString(advice.message));
+    for (const auto& change : advice.changes) line += " --set " + QString::fromStdString(change);
+    appendLog(line);
+    advice_->showAdvice(advice);
+}
+
+void MainWindow::applyAdvice(const train::Advice& advice) {
+    train::Config config = recipe_->config();
+    try {
+        train::applyOverrides(config, advice.changes);
+    } catch (const std::exception& e) {
+        showError(tr("cannot apply the advice: %1").arg(QString::fromUtf8(e.what())));
+        return;
+    }
+    setConfig(config);
+    QStringList changes;
+    for (const auto& c : advice.changes) changes << QString::fromStdString(c);
+    appendLog(tr("applied to the recipe: %1").arg(changes.join(", ")));
 }
 
 void MainWindow::onTrainingFinished(const QString& runDir, bool stopped) {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 
+#include "mwb/train/Advice.h"
 #include "mwb/train/Config.h"
 #include "mwb/train/Metrics.h"
 
@@ -25,6 +26,7 @@ namespace mwb::data {
 struct DataSplits;
 }
 namespace mwb::widgets {
+class AdviceBanner;
 class AugmentationPreview;
 class ConfigView;
 class EvalPanel;
@@ -55,6 +57,7 @@ public:
     widgets::RunsList* runsList() const { return runs_; }
     widgets::ConfigView* configView() const { return configView_; }
     StudyController* studies() const { return studies_; }
+    widgets::AdviceBanner* adviceBanner() const { return advice_; }
 
     /// Replaces the edited config (as if loaded from a file).
     void setConfig(const train::Config& config);
@@ -119,6 +122,11 @@ public Q_SLOTS:
     void rerollPreview();
     /// Downloads the chosen CIFAR data set in the background, with progress in the status bar.
     void downloadData();
+    /// Shows the engine's advice above the plots and in the log; its "Apply to the recipe"
+    /// sets the advice's changes in the recipe panel (the training worker calls this).
+    void showAdvice(const mwb::train::Advice& advice);
+    /// Applies `advice.changes` to the recipe panel's config, as `--set` would.
+    void applyAdvice(const mwb::train::Advice& advice);
 
 Q_SIGNALS:
     /// A training run ended; `stopped` when Stop ended it early.
@@ -156,6 +164,7 @@ private:
 
     widgets::RecipePanel* recipe_ = nullptr;
     widgets::PlotPanel* plots_ = nullptr;
+    widgets::AdviceBanner* advice_ = nullptr;
     widgets::AugmentationPreview* preview_ = nullptr;
     widgets::EvalPanel* eval_ = nullptr;
     widgets::RunsList* runs_ = nullptr;

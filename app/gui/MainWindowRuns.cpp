@@ -23,10 +23,14 @@
 #include <nlohmann/json.hpp>
 
 #include "TrainingWorker.h"
+#include "mwb/Error.h"
+#include "mwb/io/AdviceLog.h"
 #include "mwb/io/MetricsLog.h"
+#include "mwb/io/RunDirectory.h"
 #include "mwb/io/RunIndex.h"
 #include "mwb/io/SafetensorsExport.h"
 #include "mwb/train/ConfigJson.h"
+#include "mwb/train/ExpectedCurve.h"
 #include "mwb/widgets/EvalPanel.h"
 #include "mwb/widgets/PlotPanel.h"
 #include "mwb/widgets/RecipePanel.h"
@@ -132,6 +136,11 @@ void MainWindow::selectedRunChanged(const QString& runDir) {
 void MainWindow::showRun(const QString& runDir) {
     const io::MetricsHistory h = io::readMetrics((runDir + "/metrics.csv").toStdString());
     plots_->setHistory(h.steps, h.epochs);
+    try {
+        plots_->setExpectedBand(train::expectedBand(train::loadConfig((runDir + "/config.json").toStdString())));
+    } catch (const Error&) {
+        plots_->setExpectedBand({});  // a run folder without a readable config has no band to show
+    }
     plots_->flushReplot();
     runDir_ = runDir;
     double best = -1;
@@ -142,6 +151,10 @@ void MainWindow::showRun(const QString& runDir) {
                               .arg(h.steps.empty() ? 0 : h.steps.back().step)
                               .arg(100 * best, 0, 'f', 2));
     appendLog(tr("showing the recorded curves of %1").arg(runDir));
+    for (const auto& a : io::readAdvice(io::RunDirectory::open(runDir.toStdString()).advicePath()))
+        appendLog(tr("advice given in this run at epoch %1 (%2): %3")
+                      .arg(a.epoch + 1)
+                      .arg(QString::fromStdString(a.kind), QString::fromStdString(a.message)));
     refreshRuns();
     runs_->selectPath(runDir);
     const QString bestCheckpoint = runDir + "/checkpoints/best.pt";

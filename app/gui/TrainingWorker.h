@@ -50,6 +50,8 @@ Q_SIGNALS:
     void started(const mwb::train::RunStart& run);
     void stepReported(const mwb::train::StepMetrics& step);
     void epochReported(const mwb::train::EpochMetrics& epoch);
+    /// The engine's advice (train/Advice.h), at most one at a time.
+    void adviceReported(const mwb::train::Advice& advice);
     void logLine(const QString& line);
     /// The engine threw; `message` is its text.
     void failed(const QString& message);
@@ -65,6 +67,7 @@ private:
     void onRunEnded(const train::RunEnd& end) override { lastEnd_ = end; }
     void onStep(const train::StepMetrics& m) override { Q_EMIT stepReported(m); }
     void onEpoch(const train::EpochMetrics& m) override { Q_EMIT epochReported(m); }
+    void onAdvice(const train::Advice& a) override { Q_EMIT adviceReported(a); }
     void onLog(const std::string& line) override { Q_EMIT logLine(QString::fromStdString(line)); }
 
     template <typename MakeTrainer>

@@ -21,6 +21,7 @@ struct Recorder : TrainListener {
     std::vector<std::pair<int64_t, int64_t>> progress;
     std::vector<RunStart> starts;
     std::vector<RunEnd> ends;
+    std::vector<Advice> advice;
     void onRunStarted(const RunStart& r) override { starts.push_back(r); }
     void onRunEnded(const RunEnd& e) override { ends.push_back(e); }
     void onStep(const StepMetrics& s) override { steps.push_back(s); }
@@ -28,6 +29,7 @@ struct Recorder : TrainListener {
     void onEval(const EvalReport& r) override { reports.push_back(r); }
     void onLog(const std::string& line) override { logs.push_back(line); }
     void onEvalProgress(int64_t done, int64_t total) override { progress.emplace_back(done, total); }
+    void onAdvice(const Advice& a) override { advice.push_back(a); }
 };
 
 }  // namespace
@@ -157,4 +159,33 @@ TEST(EventStream, OtherLinesAreLeftAloneAndBrokenEventsAreErrors) {
                              R"("history":{"steps":[],"epochs":[]}})", got), mwb::Error);
     EXPECT_TRUE(got.starts.empty() && got.ends.empty());
     EXPECT_TRUE(got.steps.empty());
+}
+
+TEST(EventStream, AdviceTravelsWithItsChangesAndInTheRunStart) {
+    std::stringstream stream;
+    EventWriter writer(stream);
+    const Advice a{"overfitting", "epoch 4: train accuracy 94.0% is 23.0 points above \"val\"",
+                   {"optimizer.weight_decay=0.08", "drop_path.rate=0.15"}, 3, 400};
+    RunStart start;
+    start.dir = "runs/x";
+    start.advice = {a};
+    writer.onRunStarted(start);
+    writer.onAdvice(a);
+    Recorder got;
+    std::string line;
+    while (std::getline(stream, line)) EXPECT_TRUE(replayEvent(line, got)) << line;
+    ASSERT_EQ(got.advice.size(), 1u);
+    EXPECT_EQ(got.advice[0].kind, a.kind);
+    EXPECT_EQ(got.advice[0].message, a.message);
+    EXPECT_EQ(got.advice[0].changes, a.changes);
+    EXPECT_EQ(got.advice[0].epoch, 3);
+    EXPECT_EQ(got.advice[0].step, 400);
+    ASSERT_EQ(got.starts.size(), 1u);
+    ASSERT_EQ(got.starts[0].advice.size(), 1u);
+    EXPECT_EQ(got.starts[0].advice[0].changes, a.changes);
+    EXPECT_THROW(replayEvent(R"({"event":"advice","kind":"overfitting","message":"m"})", got), mwb::Error);
+    // A run_start of an older version, without advice, still reads.
+    EXPECT_TRUE(replayEvent(R"({"event":"run_start","dir":"x","config":{},)"
+                            R"("history":{"steps":[],"epochs":[]}})", got));
+    EXPECT_TRUE(got.starts.back().advice.empty());
 }

@@ -18,12 +18,17 @@
 #include "MainWindow.h"
 #include "StudyController.h"
 #include "StudyWorker.h"
+#include "mwb/io/AdviceLog.h"
 #include "mwb/io/MetricsLog.h"
+#include "mwb/io/RunDirectory.h"
 #include "mwb/io/RunIndex.h"
 #include "mwb/sys/CpuFeatures.h"
 #include "mwb/train/ConfigJson.h"
+#include "mwb/train/Advice.h"
 #include "mwb/train/ConfigSchema.h"
+#include "mwb/train/Presets.h"
 #include "mwb/train/Precision.h"
+#include "mwb/widgets/AdviceBanner.h"
 #include "mwb/widgets/ConfigView.h"
 #include "mwb/widgets/ImageGallery.h"
 #include "mwb/widgets/AugmentationPreview.h"
@@ -218,11 +223,71 @@ private Q_SLOTS:
         QVERIFY(plots->pointCount(PlotKind::Accuracy) >= 2);      // train, val (and EMA)
         QCOMPARE(plots->graph("val top-1")->data()->size(), 1);   // one epoch
         QCOMPARE(plots->graph("EMA top-1")->data()->size(), 1);
+        QVERIFY(!plots->expectedHigh());  // the recipe publishes no curve for this run
         QVERIFY(w.statusText().contains("Finished"));
         QCOMPARE(mwb::io::listRuns(runs_.toStdString()).size(), runsBefore + 1);
         QVERIFY(w.runsList()->run(run));
         QVERIFY(QFile::exists(run + "/checkpoints/best.pt"));
         QCOMPARE(w.evalPanel()->checkpoint(), run + "/checkpoints/best.pt");
+    }
+
+    void adviceShowsAndAppliesToTheRecipe() {
+        MainWindow w(false);
+        w.setQuietErrors(true);
+        w.show();
+        w.setConfig(tinyConfig(3));
+        const mwb::train::Config before = w.recipePanel()->config();
+        const mwb::train::Advice advice{"overfitting", "epoch 3: train accuracy 99.0% is 30.0 points above val top-1",
+                                        mwb::train::adviceChanges("overfitting", before), 2, 27};
+        QVERIFY(!advice.changes.empty());
+        QSignalSpy logged(&w, &MainWindow::logged);
+        w.showAdvice(advice);
+        auto* banner = w.adviceBanner();
+        QVERIFY(banner->isVisible());
+        QVERIFY(banner->text().contains("30.0 points"));
+        QVERIFY(!logged.isEmpty() && logged.first()[0].toString().startsWith("advice (overfitting)"));
+        QTest::mouseClick(banner->applyButton(), Qt::LeftButton);
+        QVERIFY(!banner->isVisible());
+        mwb::train::Config expected = before;
+        mwb::train::applyOverrides(expected, advice.changes);
+        QVERIFY(expected != before);
+        QVERIFY(w.recipePanel()->config() == expected);
+        QCOMPARE(w.recipePanel()->config().optimizer.weightDecay, expected.optimizer.weightDecay);
+        QVERIFY(w.recipePanel()->config().optimizer.weightDecay > before.optimizer.weightDecay);
+    }
+
+    void aRecordedRunShowsItsBandAndItsAdvice() {
+        // A run folder as the engine leaves it: config.json of the recipe's 300-epoch CIFAR-10
+        // run, its metrics and the advice it was given.
+        const auto dir = mwb::io::RunDirectory::create(runs_.toStdString(), "recorded-cifar");
+        mwb::train::saveConfig(mwb::train::loadPreset("cifar10-v2"), dir.configPath());
+        {
+            mwb::io::MetricsLog log(dir.metricsPath());
+            mwb::train::EpochMetrics e;
+            e.epoch = 0;
+            e.epochs = 300;
+            e.step = 351;
+            e.valTop1 = 0.42;
+            log.append(e);
+        }
+        mwb::io::appendAdvice(dir.advicePath(),
+                              {"instability", "step 40: the loss jumped", {"optimizer.lr=0.0005"}, 0, 40});
+        MainWindow w(false);
+        w.setQuietErrors(true);
+        QSignalSpy logged(&w, &MainWindow::logged);
+        w.showRun(QString::fromStdString(dir.root()));
+        QVERIFY(w.plotPanel()->expectedHigh());
+        QCOMPARE(w.plotPanel()->expectedHigh()->data()->begin()->key, 50.0);
+        bool adviceLogged = false;
+        for (const auto& args : logged) adviceLogged = adviceLogged || args[0].toString().contains("the loss jumped");
+        QVERIFY(adviceLogged);
+        const QString tiny = trainOnce(w, 1);  // a run the recipe publishes no curve for
+        QVERIFY(!tiny.isEmpty());
+        QVERIFY(!w.plotPanel()->expectedHigh());
+        w.showRun(QString::fromStdString(dir.root()));
+        QVERIFY(w.plotPanel()->expectedHigh());
+        w.showRun(tiny);
+        QVERIFY(!w.plotPanel()->expectedHigh());
     }
 
     void evaluatingACheckpointFillsTheConfusionMatrix() {

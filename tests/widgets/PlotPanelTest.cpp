@@ -5,6 +5,8 @@
 
 #include "mwb/Error.h"
 #include "mwb/io/MetricsLog.h"
+#include "mwb/train/ExpectedCurve.h"
+#include "mwb/train/Presets.h"
 #include "mwb/widgets/PlotPanel.h"
 
 using mwb::widgets::PlotKind;
@@ -191,6 +193,53 @@ private Q_SLOTS:
         QVERIFY_EXCEPTION_THROWN(panel.savePng("/nonexistent-dir/x.png"), mwb::Error);
         QVERIFY_EXCEPTION_THROWN(panel.saveCsv("/nonexistent-dir/x.csv"), mwb::Error);
         QVERIFY(!QFile::exists("/nonexistent-dir/x.png"));
+    }
+    void drawsTheRecipesExpectedBandForItsOwnRun() {
+        PlotPanel panel;
+        const auto band = mwb::train::expectedBand(mwb::train::loadPreset("cifar10-v2"));
+        panel.setExpectedBand(band);
+        QCPGraph* low = panel.expectedLow();
+        QCPGraph* high = panel.expectedHigh();
+        QVERIFY(low && high);
+        QCOMPARE(low->parentPlot(), panel.plot(PlotKind::Accuracy));
+        QCOMPARE(high->channelFillGraph(), low);  // a filled area between the two edges
+        QVERIFY(high->brush().style() != Qt::NoBrush);
+        // The x axis counts epochs from 1 (epoch index 0 is drawn at 1), as the band does:
+        // its first point is at x = 50, its last at 300, one point per epoch between.
+        QCOMPARE(low->data()->size(), 251);
+        QCOMPARE(low->data()->begin()->key, 50.0);
+        QCOMPARE(low->data()->begin()->value, 88.0);
+        QCOMPARE(high->data()->begin()->value, 90.0);
+        const auto at75 = low->data()->findBegin(75.0, false);
+        QCOMPARE(at75->key, 75.0);
+        QCOMPARE(at75->value, 90.5);
+        QCOMPARE((high->data()->constEnd() - 1)->key, 300.0);
+        QCOMPARE((high->data()->constEnd() - 1)->value, 98.0);
+        // One legend entry, saying where the band comes from.
+        QVERIFY(high->name().contains(QString::fromStdString(band.source)));
+        QVERIFY(!panel.plot(PlotKind::Accuracy)->legend->hasItemWithPlottable(low));
+        QVERIFY(panel.plot(PlotKind::Accuracy)->legend->hasItemWithPlottable(high));
+        // The band is not the run's: it is no point of the run and a new run's clear keeps it.
+        QCOMPARE(panel.pointCount(PlotKind::Accuracy), 0);
+        panel.addEpoch(epoch(0));
+        QCOMPARE(panel.pointCount(PlotKind::Accuracy), 3);  // train, val, EMA of epoch index 0
+        QCOMPARE(panel.graph("val top-1")->data()->begin()->key, 1.0);
+        panel.clear();
+        QVERIFY(panel.expectedLow() && panel.expectedHigh());
+    }
+
+    void otherRunsHaveNoBand() {
+        PlotPanel panel;
+        panel.setExpectedBand(mwb::train::expectedBand(mwb::train::loadPreset("cifar10-v2")));
+        QVERIFY(panel.expectedHigh());
+        auto shorter = mwb::train::loadPreset("cifar10-v2");
+        shorter.schedule.epochs = 100;
+        panel.setExpectedBand(mwb::train::expectedBand(shorter));
+        QVERIFY(!panel.expectedLow() && !panel.expectedHigh());
+        panel.setExpectedBand(mwb::train::expectedBand(mwb::train::loadPreset("fashion-quick")));
+        QVERIFY(!panel.expectedHigh());
+        for (int i = 0; i < panel.plot(PlotKind::Accuracy)->graphCount(); ++i)
+            QVERIFY(!panel.plot(PlotKind::Accuracy)->graph(i)->name().startsWith("expected"));
     }
 };
 

@@ -308,6 +308,7 @@ int PlotPanel::pointCount(PlotKind kind) const {
     for (int i = 0; i < p->graphCount(); ++i) {
         auto* g = p->graph(i);
         if (std::find(overlay_.begin(), overlay_.end(), g) != overlay_.end()) continue;
+        if (g == expectedLow_ || g == expectedHigh_) continue;  // the recipe's, not the run's
         if (g == trainLossSmooth_) continue;  // derived from the raw points
         n += g->data()->size();
     }

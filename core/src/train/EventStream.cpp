@@ -29,9 +29,12 @@ void EventWriter::onRunStarted(const RunStart& run) {
     nlohmann::ordered_json steps = nlohmann::ordered_json::array(), epochs = nlohmann::ordered_json::array();
     for (const auto& s : run.history.steps) steps.push_back(toJson(s));
     for (const auto& e : run.history.epochs) epochs.push_back(toJson(e));
+    nlohmann::ordered_json advice = nlohmann::ordered_json::array();
+    for (const auto& a : run.advice) advice.push_back(toJson(a));
     write(tagged("run_start", {{"dir", run.dir},
                                {"config", toJson(run.config)},
-                               {"history", {{"steps", steps}, {"epochs", epochs}}}})
+                               {"history", {{"steps", steps}, {"epochs", epochs}}},
+                               {"advice", advice}})
               .dump());
 }
 
@@ -44,6 +47,8 @@ void EventWriter::onStep(const StepMetrics& s) { write(tagged("step", toJson(s))
 void EventWriter::onEpoch(const EpochMetrics& e) { write(tagged("epoch", toJson(e)).dump()); }
 
 void EventWriter::onEval(const EvalReport& r) { write(tagged("eval", toJson(r)).dump()); }
+
+void EventWriter::onAdvice(const Advice& a) { write(tagged("advice", toJson(a)).dump()); }
 
 void EventWriter::onLog(const std::string& line) { write(tagged("log", {{"line", line}}).dump()); }
 
@@ -63,6 +68,8 @@ bool replayEvent(const std::string& line, TrainListener& listener) {
             run.config = fromJson(j.at("config"), Config{}, "the run_start event of the event stream");
             for (const auto& s : j.at("history").at("steps")) run.history.steps.push_back(stepMetricsFromJson(s));
             for (const auto& e : j.at("history").at("epochs")) run.history.epochs.push_back(epochMetricsFromJson(e));
+            if (j.contains("advice"))  // streams of older versions have none
+                for (const auto& a : j["advice"]) run.advice.push_back(adviceFromJson(a));
             listener.onRunStarted(run);
         } else if (event == "run_end") {
             listener.onRunEnded({j.at("stopped").get<bool>(), j.at("error").get<std::string>()});
@@ -72,6 +79,14 @@ bool replayEvent(const std::string& line, TrainListener& listener) {
             listener.onEpoch(epochMetricsFromJson(j));
         } else if (event == "eval") {
             listener.onEval(evalReportFromJson(j));
+        } else if (event == "advice") {
+            Advice advice;
+            try {
+                advice = adviceFromJson(j);
+            } catch (const Error& e) {
+                throw Error("'advice' event in the event stream: " + std::string(e.what()));
+            }
+            listener.onAdvice(advice);
         } else if (event == "log") {
             listener.onLog(j.at("line").get<std::string>());
         } else if (event == "eval_progress") {

@@ -138,4 +138,28 @@ EpochMetrics epochMetricsFromJson(const nlohmann::ordered_json& j) {
     return readOrThrow("epoch metrics", [&] { return fieldsFromJson(j, epochFields()); });
 }
 
+nlohmann::ordered_json toJson(const Advice& a) {
+    nlohmann::ordered_json j;
+    j["kind"] = a.kind;
+    j["message"] = a.message;
+    j["changes"] = a.changes;
+    j["epoch"] = a.epoch;
+    j["step"] = a.step;
+    return j;
+}
+
+Advice adviceFromJson(const nlohmann::ordered_json& j) {
+    try {
+        Advice a;
+        a.kind = j.at("kind").get<std::string>();
+        a.message = j.at("message").get<std::string>();
+        a.changes = j.at("changes").get<std::vector<std::string>>();
+        a.epoch = j.at("epoch").get<int64_t>();
+        a.step = j.at("step").get<int64_t>();
+        return a;
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(std::string("malformed advice: ") + e.what());
+    }
+}
+
 }  // namespace mwb::train

@@ -24,6 +24,26 @@ const std::string& presetJson(const std::string& name) {
     throw Error("unknown preset '" + name + "'; available: " + all);
 }
 
-Config loadPreset(const std::string& name) { return parseConfig(presetJson(name), "preset " + name); }
+Config loadPreset(const std::string& name) { return parsePreset(presetJson(name), name); }
+
+const std::vector<std::string>& presetExtraKeys() {
+    static const std::vector<std::string> keys{"expected_top1", "expected_top1_source"};
+    return keys;
+}
+
+Config parsePreset(const std::string& jsonText, const std::string& name) {
+    nlohmann::ordered_json j;
+    try {
+        j = nlohmann::ordered_json::parse(jsonText);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw Error("preset '" + name + "' is not valid JSON: " + e.what());
+    } catch (const nlohmann::json::exception& e) {  // out_of_range: a number beyond a double
+        throw Error("preset '" + name + "': " + e.what() + "; write a number a double holds");
+    }
+    // Not Config fields: they describe the run the preset makes, so they stay out of config.json.
+    if (j.is_object())
+        for (const auto& key : presetExtraKeys()) j.erase(key);
+    return fromJson(j, Config{}, "preset " + name);
+}
 
 }  // namespace mwb::train

@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <optional>
 #include <random>
 
@@ -14,17 +13,19 @@
 #include "mwb/data/DataLoader.h"
 #include "mwb/dist/Communicator.h"
 #include "mwb/dist/GradientReducer.h"
-#include "mwb/io/Checkpoint.h"
+#include "mwb/io/AdviceLog.h"
 #include "mwb/io/MetricsLog.h"
 #include "mwb/io/RunDirectory.h"
 #include "mwb/model/ModelSummary.h"
 #include "mwb/sys/CudaSetup.h"
 #include "mwb/sys/Device.h"
+#include "mwb/train/Advice.h"
 #include "mwb/train/AmpScaler.h"
 #include "mwb/train/Autocast.h"
 #include "mwb/train/Precision.h"
 #include "mwb/train/RunInfo.h"
 #include "mwb/train/ConfigJson.h"
+#include "mwb/train/CheckpointStore.h"
 #include "mwb/train/ConfigSchema.h"
 #include "mwb/train/Ema.h"
 #include "mwb/train/Evaluator.h"
@@ -80,6 +81,7 @@ struct Trainer::Impl {
     std::optional<io::RunDirectory> dir;              // rank 0 only: the others write nothing
     std::unique_ptr<io::MetricsLog> metrics;
     io::TrainingState state;  // counters, best so far, sums of the epoch in progress
+    std::unique_ptr<AdviceMonitor> advisor;  // what to change, from the gap and the steps
 
     Impl(Config c, TrainListener& l, const RunControl& rc) : config(std::move(c)), listener(l), control(rc) {
         validate(config);  // a config from code, a checkpoint or a front end, not only from JSON
@@ -135,6 +137,18 @@ struct Trainer::Impl {
         if (config.mixup.enabled || config.cutmix.enabled) {
             mix = std::make_unique<augment::MixupCutmix>(mixupOptions(config), config.model.numClasses);
         }
+        advisor = std::make_unique<AdviceMonitor>(config);
+    }
+
+    CheckpointParts checkpointParts() {
+        return {model.get(), ema ? emaModel.get() : nullptr, ema.get(), optimizer.get(), &scaler, device};
+    }
+
+    /// Reports advice and keeps it in the run directory (rank 0's; the others have none).
+    void advise(const std::optional<Advice>& advice) {
+        if (!advice) return;
+        if (dir) io::appendAdvice(dir->advicePath(), *advice);
+        listener.onAdvice(*advice);
     }
 
     void startNewRun() {
@@ -152,24 +166,12 @@ struct Trainer::Impl {
     void restore(const io::RunDirectory& runDir, const io::Checkpoint& checkpoint,
                  const std::string& path) {
         dir = runDir;
-        io::restoreTensors(checkpoint.model, *model, path);
-        if (ema) {
-            if (checkpoint.ema.empty()) {
-                ema->reset();
-            } else {
-                io::restoreTensors(checkpoint.ema, *emaModel, path);
-            }
-        }
+        restoreCheckpoint(checkpointParts(), checkpoint, path);
         if (!distEnv.isMain()) dir.reset();
-        io::restoreOptimizer(checkpoint.optimizer, optimizer->adamw(), path, device);
-        scaler.setState(checkpoint.state.lossScale, checkpoint.state.scalerCleanSteps);
         state = checkpoint.state;
         adaptToWorldSize(checkpoint.state.worldSize);
-        if (checkpoint.rng.defined()) {
-            auto generator = at::detail::getDefaultCPUGenerator();
-            generator.set_state(checkpoint.rng);
-        }
         if (dir) {
+            advisor->restore(state.history.epochs, io::readAdvice(dir->advicePath()));
             metrics = std::make_unique<io::MetricsLog>(dir->metricsPath(), state.history);
             recordRunSession(dir->runInfoPath(),
                              machineInfo(device, runtime.threads, runtime.precision));
@@ -206,25 +208,11 @@ struct Trainer::Impl {
     }
 
     io::Checkpoint snapshot() {
-        io::Checkpoint c;
-        c.state = state;
-        c.state.config = config;
-        c.state.worldSize = distEnv.worldSize;
-        c.state.lossScale = scaler.currentScale();
-        c.state.scalerCleanSteps = scaler.cleanSteps();
-        if (metrics) c.state.history = metrics->history();
-        c.model = io::captureTensors(*model);
-        if (ema) c.ema = io::captureTensors(*emaModel);
-        c.optimizer = io::serializeOptimizer(optimizer->adamw());
-        c.rng = at::detail::getDefaultCPUGenerator().get_state();
-        return c;
-    }
-
-    void saveLast(const io::Checkpoint& c) {
-        if (!dir) return;
-        io::writeCheckpoint(dir->lastCheckpointPath(), c);
-        listener.onLog("saved " + dir->lastCheckpointPath() + " (step " +
-                       std::to_string(c.state.globalStep) + ")");
+        io::TrainingState s = state;
+        s.config = config;
+        s.worldSize = distEnv.worldSize;
+        if (metrics) s.history = metrics->history();
+        return captureCheckpoint(checkpointParts(), std::move(s));
     }
 
     /// A checkpoint inside an epoch. Data parallel: a collective (every rank calls it at the
@@ -238,7 +226,7 @@ struct Trainer::Impl {
                 state.epochImages = 0;
             }
         }
-        if (dir) saveLast(snapshot());
+        if (dir) saveCheckpoint(*dir, snapshot(), false, listener);
     }
 
     struct StepResult {
@@ -373,12 +361,9 @@ struct Trainer::Impl {
         state.epochImages = 0;
         state.epochSeconds = 0.0;
         if (metrics) metrics->append(e);
-        if (dir) {
-            const auto c = snapshot();
-            saveLast(c);
-            if (e.isBest) io::writeCheckpoint(dir->bestCheckpointPath(), c);
-        }
+        if (dir) saveCheckpoint(*dir, snapshot(), e.isBest, listener);
         listener.onEpoch(e);
+        advise(advisor->onEpoch(e));
     }
 
     /// Trains to the end; true when a stop ended it early.
@@ -420,24 +405,26 @@ struct Trainer::Impl {
                 const auto result = trainStep(*batch, position);
                 meter.addStep(batch->labels.size(0));
                 const bool endOfEpoch = state.stepInEpoch == stepsPerEpoch;
+                StepMetrics s;  // every step goes to the advisor, every reported one out
+                s.step = state.globalStep;
+                s.epoch = state.epoch;
+                s.epochs = config.schedule.epochs;
+                s.stepInEpoch = state.stepInEpoch;
+                s.stepsPerEpoch = stepsPerEpoch;
+                s.totalSteps = totalSteps;
+                s.loss = result.loss;
+                s.lr = lr;
+                s.gradNorm = result.gradNorm;
+                s.lossScale = scaler.currentScale();
+                const auto advice = advisor->onStep(s);
                 if (state.globalStep % std::max<int64_t>(config.run.logEverySteps, 1) == 0 || endOfEpoch) {
-                    StepMetrics s;
-                    s.step = state.globalStep;
-                    s.epoch = state.epoch;
-                    s.epochs = config.schedule.epochs;
-                    s.stepInEpoch = state.stepInEpoch;
-                    s.stepsPerEpoch = stepsPerEpoch;
-                    s.totalSteps = totalSteps;
-                    s.loss = result.loss;
-                    s.lr = lr;
-                    s.gradNorm = result.gradNorm;
                     s.imagesPerSecond = meter.imagesPerSecond(distEnv.worldSize);
                     s.etaSeconds = meter.etaSeconds(totalSteps - position - 1);
-                    s.lossScale = scaler.currentScale();
                     if (metrics) metrics->append(s);
                     listener.onStep(s);
                     meter.restart();
                 }
+                advise(advice);
                 if (config.run.checkpointEverySteps > 0 && !endOfEpoch &&
                     state.globalStep % config.run.checkpointEverySteps == 0) {
                     state.epochSeconds = epochSecondsBefore + secondsSince(epochStart);
@@ -464,14 +451,9 @@ Trainer::Trainer(Config config, TrainListener& listener, const RunControl& contr
 std::unique_ptr<Trainer> Trainer::resume(const std::string& runDir, TrainListener& listener,
                                          const RunControl& control) {
     const auto dir = io::RunDirectory::open(runDir);
-    const std::string path = dir.lastCheckpointPath();
-    if (!std::ifstream(path)) {
-        throw Error("run '" + dir.root() + "' has no checkpoint yet (" + path +
-                    "); it stopped before its first save, start it again");
-    }
-    const io::Checkpoint checkpoint = io::readCheckpoint(path);
+    const io::Checkpoint checkpoint = readLastCheckpoint(dir);
     auto impl = std::make_unique<Impl>(checkpoint.state.config, listener, control);
-    impl->restore(dir, checkpoint, path);
+    impl->restore(dir, checkpoint, dir.lastCheckpointPath());
     return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));
 }
 
@@ -483,6 +465,7 @@ void Trainer::run() {
     start.dir = runDirectory();
     start.config = impl.config;
     start.history = impl.metrics ? impl.metrics->history() : impl.state.history;
+    if (impl.dir) start.advice = io::readAdvice(impl.dir->advicePath());
     impl.listener.onRunStarted(start);
     bool stopped = false;
     try {

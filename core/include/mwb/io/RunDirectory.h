@@ -4,6 +4,8 @@
 //     config.json             the resolved config
 //     run-info.json           the machine of each session of the run (train/RunInfo.h)
 //     metrics.csv             MetricsLog rows
+//     advice.jsonl            the advice given during the run, one per line (io/AdviceLog.h);
+//                             absent while there is none
 //     checkpoints/last.pt     the latest checkpoint (each epoch, every N steps when asked)
 //     checkpoints/best.pt     the checkpoint of the best epoch by run.best_metric
 
@@ -30,6 +32,7 @@ public:
     std::string configPath() const { return root_ + "/config.json"; }
     std::string runInfoPath() const { return root_ + "/run-info.json"; }
     std::string metricsPath() const { return root_ + "/metrics.csv"; }
+    std::string advicePath() const { return root_ + "/advice.jsonl"; }
     std::string lastCheckpointPath() const { return root_ + "/checkpoints/last.pt"; }
     std::string bestCheckpointPath() const { return root_ + "/checkpoints/best.pt"; }
 

@@ -3,10 +3,12 @@
 // run that happens in other processes: the desktop app's data-parallel runs read rank 0's.
 //
 // One object per line, each with an "event" key:
-//   {"event":"run_start","dir":...,"config":{...},"history":{"steps":[...],"epochs":[...]}}
+//   {"event":"run_start","dir":...,"config":{...},"history":{"steps":[...],"epochs":[...]},
+//    "advice":[...]}
 //   {"event":"step",...StepMetrics}      {"event":"epoch",...EpochMetrics}
 //   {"event":"eval",...EvalReport}       {"event":"log","line":...}
 //   {"event":"eval_progress","done":n,"total":m}
+//   {"event":"advice","kind":...,"message":...,"changes":["key=value",...],"epoch":e,"step":s}
 //   {"event":"run_end","stopped":bool,"error":"..."}   (the launcher of several processes
 //                                        adds its own verdict as a last run_end when one fails)
 
@@ -28,6 +30,7 @@ public:
     void onStep(const StepMetrics& s) override;
     void onEpoch(const EpochMetrics& e) override;
     void onEval(const EvalReport& r) override;
+    void onAdvice(const Advice& a) override;
     void onLog(const std::string& line) override;
     void onEvalProgress(int64_t done, int64_t total) override;
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 
+#include "mwb/train/Advice.h"
 #include "mwb/train/Metrics.h"
 
 namespace mwb::train {
@@ -14,11 +15,15 @@ namespace mwb::train {
 nlohmann::ordered_json toJson(const EvalReport& report);
 nlohmann::ordered_json toJson(const StepMetrics& step);
 nlohmann::ordered_json toJson(const EpochMetrics& epoch);
+/// kind, message, changes (a list of `key=value`), epoch, step.
+nlohmann::ordered_json toJson(const Advice& advice);
 
 /// The inverses of toJson. Throw mwb::Error naming the missing or mistyped key.
 EvalReport evalReportFromJson(const nlohmann::ordered_json& json);
 StepMetrics stepMetricsFromJson(const nlohmann::ordered_json& json);
 EpochMetrics epochMetricsFromJson(const nlohmann::ordered_json& json);
+/// Throws mwb::Error starting "malformed advice" and naming the missing or mistyped key.
+Advice adviceFromJson(const nlohmann::ordered_json& json);
 
 /// The integer at `key`: a JSON integer that int64 holds, or a float with an integral value
 /// (12.0). Throws mwb::Error naming the key for anything else (2.5, 1e300, 2^64 - 1).

@@ -4,8 +4,10 @@
 
 #include <atomic>
 #include <string>
+#include <vector>
 
 #include "mwb/io/MetricsLog.h"
+#include "mwb/train/Advice.h"
 #include "mwb/train/Config.h"
 #include "mwb/train/Metrics.h"
 
@@ -16,6 +18,7 @@ struct RunStart {
     std::string dir;             // the run directory; empty on ranks other than 0, which write nothing
     Config config;               // the resolved config of the run
     io::MetricsHistory history;  // what it already has: a resumed run's rows up to its checkpoint
+    std::vector<Advice> advice;  // the advice it already gave (a resumed run's advice.jsonl)
 };
 
 /// A run ended: finished, stopped (with checkpoints/last.pt saved) or failed.
@@ -37,6 +40,9 @@ public:
     virtual void onStep(const StepMetrics&) {}
     virtual void onEpoch(const EpochMetrics&) {}
     virtual void onEval(const EvalReport&) {}
+    /// What to change in the recipe, from the measured gap or an unstable step (train/Advice.h):
+    /// at most one at a time, not repeated every epoch.
+    virtual void onAdvice(const Advice&) {}
     /// Human-readable progress lines ("loaded 60000 images", "saved checkpoint ...").
     virtual void onLog(const std::string&) {}
     /// Evaluation progress: `done` of `total` images.

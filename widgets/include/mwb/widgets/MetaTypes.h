@@ -20,6 +20,7 @@ Q_DECLARE_METATYPE(mwb::train::EvalReport)
 Q_DECLARE_METATYPE(mwb::train::RunStart)
 Q_DECLARE_METATYPE(mwb::study::StudyRunEvent)
 Q_DECLARE_METATYPE(std::vector<mwb::study::StudyRow>)
+Q_DECLARE_METATYPE(mwb::train::Advice)
 Q_DECLARE_METATYPE(mwb::widgets::GalleryItem)
 Q_DECLARE_METATYPE(std::vector<mwb::widgets::GalleryItem>)
 Q_DECLARE_METATYPE(std::vector<mwb::widgets::PreviewPair>)
@@ -35,6 +36,7 @@ inline void registerMetaTypes() {
     qRegisterMetaType<mwb::train::RunStart>("mwb::train::RunStart");
     qRegisterMetaType<mwb::study::StudyRunEvent>("mwb::study::StudyRunEvent");
     qRegisterMetaType<std::vector<mwb::study::StudyRow>>("std::vector<mwb::study::StudyRow>");
+    qRegisterMetaType<mwb::train::Advice>("mwb::train::Advice");
     qRegisterMetaType<std::vector<mwb::widgets::GalleryItem>>("std::vector<mwb::widgets::GalleryItem>");
     qRegisterMetaType<std::vector<mwb::widgets::PreviewPair>>("std::vector<mwb::widgets::PreviewPair>");
 }

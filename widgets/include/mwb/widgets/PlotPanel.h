@@ -2,12 +2,14 @@
 // Live training curves: loss (train per step, validation per epoch), accuracy (train,
 // validation, EMA per epoch) and learning rate (per step, optional log scale). A smoothing
 // slider draws a smoothed line over the faint raw one; redraws are coalesced so that a fast
-// engine cannot flood the UI thread; another run can be overlaid for comparison.
+// engine cannot flood the UI thread; another run can be overlaid for comparison; the recipe's
+// expected top-1 band (train/ExpectedCurve.h) can be drawn behind the accuracy curves.
 
 #include <QString>
 #include <QWidget>
 #include <vector>
 
+#include "mwb/train/ExpectedCurve.h"
 #include "mwb/train/Metrics.h"
 
 class QCustomPlot;
@@ -50,6 +52,17 @@ public:
 
     /// Removes the overlay.
     void clearOverlay();
+
+    /// Draws `band` on the accuracy plot, behind the curves: a filled area between its low and
+    /// high edges at every epoch from its first point to its last (epochs counted from 1, as
+    /// the plot's x axis counts them), with one legend entry naming its source. An empty band
+    /// removes it. clear() keeps it: it belongs to the run's config, not to its points.
+    void setExpectedBand(const train::ExpectedBand& band);
+
+    /// The band's edges ("expected top-1 low" and the legend's "expected top-1: <source>"),
+    /// both nullptr while no band is drawn.
+    QCPGraph* expectedLow() const { return expectedLow_; }
+    QCPGraph* expectedHigh() const { return expectedHigh_; }
 
     /// Smoothing weight in [0, 0.999] of the exponential moving average over step curves
     /// (0: the smoothed line equals the raw one).
@@ -110,6 +123,8 @@ private:
     QCPGraph* emaTop1_ = nullptr;
     QCPGraph* lr_ = nullptr;
     std::vector<QCPGraph*> overlay_;
+    QCPGraph* expectedLow_ = nullptr;
+    QCPGraph* expectedHigh_ = nullptr;
     QString overlayName_;
 
     std::vector<train::StepMetrics> steps_;
