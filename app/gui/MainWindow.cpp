@@ -161,10 +161,7 @@ void MainWindow::buildUi() {
     tabs_->addTab(preview_, tr(kTabs[1].title));
     tabs_->addTab(eval_, tr(kTabs[2].title));
     tabs_->addTab(buildRunsTab(), tr(kTabs[3].title));
-    studies_ = new StudyController(
-        this, [this] { return recipe_->config(); }, [this] { return runsFolder() + "/studies"; },
-        [this] { return !training_; });
-    tabs_->addTab(studies_->panel(), tr(kTabs[4].title));
+    tabs_->addTab(buildStudiesTab(), tr(kTabs[4].title));
     tabs_->addTab(configView_, tr(kTabs[5].title));
 
     splitter_ = new QSplitter(Qt::Horizontal);
@@ -198,16 +195,6 @@ void MainWindow::buildUi() {
     connect(preview_, &widgets::AugmentationPreview::rerollRequested, this,
             &MainWindow::rerollPreview);
     connect(eval_, &widgets::EvalPanel::evaluateRequested, this, &MainWindow::evaluate);
-    connect(studies_, &StudyController::applyConfig, this, [this](const train::Config& config) {
-        setConfig(config);
-        appendLog(tr("the recipe panel now holds the study variant's config"));
-    });
-    connect(studies_, &StudyController::runCurvesRequested, this, &MainWindow::selectedRunChanged);
-    connect(studies_, &StudyController::runningChanged, this,
-            [this](bool running) { trainAction_->setEnabled(!running && !training_); });
-    connect(studies_, &StudyController::studyFinished, this, &MainWindow::refreshRuns);
-    connect(studies_, &StudyController::logLine, this, &MainWindow::appendLog);
-    connect(studies_, &StudyController::errorOccurred, this, &MainWindow::showError);
     connect(advice_, &widgets::AdviceBanner::applyRequested, this, &MainWindow::applyAdvice);
     resize(1440, 900);
 }
@@ -302,11 +289,7 @@ QStringList MainWindow::tabNames() {
 QString MainWindow::statusText() const { return statusLabel_->text(); }
 
 void MainWindow::startTraining() {
-    if (training_) return;
-    if (studies_->isRunning()) {
-        showError(tr("a study is using the machine; stop it (Studies tab) before training"));
-        return;
-    }
+    if (training_ || studyIsRunning()) return;
     train::Config config = recipe_->config();
     config.run.outDir = runsFolder().toStdString();
     try {
@@ -332,11 +315,7 @@ void MainWindow::startTraining() {
 }
 
 void MainWindow::resumeRun(const QString& runDir) {
-    if (training_) return;
-    if (studies_->isRunning()) {
-        showError(tr("a study is using the machine; stop it (Studies tab) before resuming a run"));
-        return;
-    }
+    if (training_ || studyIsRunning()) return;
     plots_->clear();  // the run's start event brings its curves up to the checkpoint
     lastError_.clear();
     setTrainingState(true);

@@ -144,6 +144,9 @@ protected:
 private:
     void buildUi();
     QWidget* buildRunsTab();
+    QWidget* buildStudiesTab();
+    /// True (with a message) while a study holds the machine: no training beside it.
+    bool studyIsRunning();
     void connectWorkers();
     void configEdited(const train::Config& config);
     void scheduleDataRefresh();

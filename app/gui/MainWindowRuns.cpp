@@ -1,6 +1,8 @@
-// MainWindow's runs page (listing, resume, evaluate, export, the runs folder) and its saved
-// settings. The window's other parts: MainWindow.cpp and MainWindowData.cpp.
+// MainWindow's runs page (listing, resume, evaluate, export, the runs folder), the Studies tab's
+// wiring and its saved settings. The window's other parts: MainWindow.cpp and MainWindowData.cpp.
 #include "MainWindow.h"
+#include "mwb/widgets/StudyPanel.h"
+#include "StudyController.h"
 
 #include <QDesktopServices>
 #include <QDir>
@@ -111,6 +113,30 @@ QWidget* MainWindow::buildRunsTab() {
     });
     connect(runs_, &widgets::RunsList::runSelected, this, &MainWindow::selectedRunChanged);
     return page;
+}
+
+QWidget* MainWindow::buildStudiesTab() {
+    // Studies live beside the runs, under the runs folder.
+    studies_ = new StudyController(
+        this, [this] { return recipe_->config(); }, [this] { return runsFolder() + "/studies"; },
+        [this] { return !training_; });
+    connect(studies_, &StudyController::applyConfig, this, [this](const train::Config& config) {
+        setConfig(config);
+        appendLog(tr("the recipe panel now holds the study variant's config"));
+    });
+    connect(studies_, &StudyController::runCurvesRequested, this, &MainWindow::selectedRunChanged);
+    connect(studies_, &StudyController::runningChanged, this,
+            [this](bool running) { trainAction_->setEnabled(!running && !training_); });
+    connect(studies_, &StudyController::studyFinished, this, &MainWindow::refreshRuns);
+    connect(studies_, &StudyController::logLine, this, &MainWindow::appendLog);
+    connect(studies_, &StudyController::errorOccurred, this, &MainWindow::showError);
+    return studies_->panel();
+}
+
+bool MainWindow::studyIsRunning() {
+    if (!studies_->isRunning()) return false;
+    showError(tr("a study is using the machine; stop it (Studies tab) first"));
+    return true;
 }
 
 void MainWindow::refreshRuns() {

@@ -1,5 +1,6 @@
 #include "mwb/train/Presets.h"
 
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "mwb/Error.h"
