@@ -4,7 +4,6 @@
 // variant's difference from the reference, judged against the seeds' spread. Ctrl-C stops
 // after the current step with every running run's checkpoint saved; --resume continues.
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -14,6 +13,7 @@
 
 #include "Commands.h"
 #include "ConfigOptions.h"
+#include "ControlSignals.h"
 #include "ProgressPrinter.h"
 #include "mwb/Error.h"
 #include "mwb/study/StudyChart.h"
@@ -102,11 +102,6 @@ std::string defaultStudyDir(const std::string& mode) {
     return "studies/" + std::string(stamp) + "-" + mode;
 }
 
-train::RunControl* g_control = nullptr;
-void onStopSignal(int) {
-    if (g_control) g_control->stop.store(true);
-}
-
 std::string selfPath(const std::vector<std::string>& argv) {
     char buf[4096];
     const auto n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
@@ -149,18 +144,12 @@ void addStudyCommand(CLI::App& app, const GlobalOptions& global) {
                   << study::planStudy(spec).runs.size() << " runs\n";
 
         train::RunControl control;
-        g_control = &control;
-        struct sigaction action {};
-        action.sa_handler = onStopSignal;
-        sigemptyset(&action.sa_mask);
-        action.sa_flags = SA_RESETHAND;
-        sigaction(SIGINT, &action, nullptr);
-        sigaction(SIGTERM, &action, nullptr);
+        installControlSignals(control);
 
         StudyPrinter printer(std::cout, ::isatty(STDOUT_FILENO) == 1);
         const auto outcome =
             study::runStudy(dir, printer, control, {o->parallel, selfPath(global.argv)});
-        g_control = nullptr;
+        releaseControlSignals();
         printer.finishLine();
         std::cout << "\n" << study::studyTableText(outcome.rows);
         if (outcome.rows.size() > 1) {

@@ -2,7 +2,6 @@
 // resume a run. Ctrl-C / SIGTERM stop after the current step and save a checkpoint; SIGUSR1
 // pauses between steps and SIGUSR2 resumes (front ends use them; `--nproc` forwards them).
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -10,6 +9,7 @@
 
 #include "Commands.h"
 #include "ConfigOptions.h"
+#include "ControlSignals.h"
 #include "LocalWorkers.h"
 #include "ProgressPrinter.h"
 #include "mwb/Error.h"
@@ -29,35 +29,6 @@ struct TrainOptions {
     bool events = false;  // report as JSON lines (train/EventStream.h) instead of text
     int nproc = 1;  // data-parallel worker processes to start on this machine
 };
-
-// The signal handler can only touch lock-free atomics: it sets the stop flag of the one run
-// this process drives. SA_RESETHAND makes a second Ctrl-C end the process the usual way.
-train::RunControl* g_control = nullptr;
-
-void onStopSignal(int) {
-    if (g_control) g_control->stop.store(true);
-}
-
-void onPauseSignal(int sig) {
-    if (g_control) g_control->pause.store(sig == SIGUSR1);
-}
-
-// Installed before the trainer is built: a stop or pause that arrives while the data loads
-// takes effect at the first step (a launcher or front end may send it at any moment).
-void installControlHandlers(train::RunControl& control) {
-    g_control = &control;
-    struct sigaction action {};
-    action.sa_handler = onStopSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
-    struct sigaction pause {};
-    pause.sa_handler = onPauseSignal;
-    sigemptyset(&pause.sa_mask);
-    sigaction(SIGUSR1, &pause, nullptr);
-    sigaction(SIGUSR2, &pause, nullptr);
-}
 
 }  // namespace
 
@@ -87,7 +58,7 @@ void addTrainCommand(CLI::App& app, const GlobalOptions& global) {
             return;
         }
         train::RunControl control;
-        installControlHandlers(control);
+        installControlSignals(control);
         // In a data-parallel run rank 0 speaks for all; the others stay quiet.
         const bool mainRank = isMainRank();
         ProgressPrinter printer(std::cout, !o->events && ::isatty(STDOUT_FILENO) == 1);
@@ -118,7 +89,7 @@ void addTrainCommand(CLI::App& app, const GlobalOptions& global) {
             throw std::runtime_error(e.what());
         }
         printer.finishLine();
-        g_control = nullptr;
+        releaseControlSignals();
         if (mainRank && !o->events && control.stop.load())
             std::cout << "continue with: mambawb train --resume " << trainer->runDirectory() << "\n";
         if (mainRank && !o->events) std::cout << "run directory: " << trainer->runDirectory() << "\n";
