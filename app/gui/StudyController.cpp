@@ -115,8 +115,9 @@ void StudyController::open(const QString& dir) {
         const auto spec = study::loadStudySpec(dir.toStdString());
         const auto plan = study::planStudy(spec);
         std::vector<study::RunResult> results;
+        const auto listed = io::listRuns(study::studyRunsPath(dir.toStdString()));
         for (size_t i = 0; i < plan.runs.size(); ++i) {
-            const auto disk = study::findRun(dir.toStdString(), plan.runs[i]);
+            const auto disk = study::findRun(listed, plan.runs[i]);
             study::StudyRunEvent e;
             e.index = static_cast<int64_t>(i);
             e.name = plan.runs[i].name;

@@ -83,8 +83,12 @@ StudySpec loadStudySpec(const std::string& studyDir) {
 }
 
 RunOnDisk findRun(const std::string& studyDir, const StudyRun& run) {
+    return findRun(io::listRuns(studyRunsPath(studyDir)), run);
+}
+
+RunOnDisk findRun(const std::vector<io::RunInfo>& runs, const StudyRun& run) {
     RunOnDisk found;
-    for (const auto& info : io::listRuns(studyRunsPath(studyDir))) {  // newest first
+    for (const auto& info : runs) {  // newest first
         if (info.name != run.name) continue;
         found.dir = info.path;
         const auto dir = io::RunDirectory::open(info.path);

@@ -189,8 +189,9 @@ StudyOutcome runStudy(const std::string& studyDir, StudyListener& listener,
 
     std::vector<RunOnDisk> disk;
     std::vector<size_t> todo;
+    const auto listed = io::listRuns(studyRunsPath(studyDir));  // once, not once per run
     for (size_t i = 0; i < study.plan.runs.size(); ++i) {
-        disk.push_back(findRun(studyDir, study.plan.runs[i]));
+        disk.push_back(findRun(listed, study.plan.runs[i]));
         if (!disk.back().result) {
             todo.push_back(i);
             continue;

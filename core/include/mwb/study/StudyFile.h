@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "mwb/io/RunIndex.h"
 #include "mwb/study/StudyPlan.h"
 #include "mwb/study/StudyTable.h"
 
@@ -37,5 +38,9 @@ struct RunOnDisk {
 /// Finds `run`'s directory under <study>/runs (the newest of that name) and reads how far it
 /// got. Throws mwb::Error naming the folder when its metrics cannot be read.
 RunOnDisk findRun(const std::string& studyDir, const StudyRun& run);
+
+/// The same among `runs`, the study's run folders as io::listRuns(studyRunsPath(dir)) lists
+/// them: for looking up every run of a plan with one listing.
+RunOnDisk findRun(const std::vector<io::RunInfo>& runs, const StudyRun& run);
 
 }  // namespace mwb::study
