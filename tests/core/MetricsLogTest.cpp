@@ -105,6 +105,20 @@ TEST(MetricsLog, DamageIsReportedWithTheLine) {
         out << io::metricsCsv({}) << "step,1,0,1,4,8,1,1,1,1,1,1,,,,,,,,,\nstep,2,0";
     }
     EXPECT_EQ(io::readMetrics(dir + "/cut.csv").steps.size(), 1u);
+    // A line cut inside its last number still has every column; it is left out all the same,
+    // since 0.12 of a cut 0.125 is not what the run wrote.
+    {
+        std::ofstream out(dir + "/cut-number.csv");
+        out << io::metricsCsv({}) << "step,1,0,1,4,8,1,1,1,1,1,1,,,,,,,,,\n"
+            << "step,2,0,1,4,8,1,1,1,1,1,1,,,,,,,,,0.12";
+    }
+    EXPECT_EQ(io::readMetrics(dir + "/cut-number.csv").steps.size(), 1u);
+    // A short line that ends with its newline was not cut by a writer: it is damage, and named.
+    {
+        std::ofstream out(dir + "/short-last.csv");
+        out << io::metricsCsv({}) << "step,1,0,1,4,8,1,1,1,1,1,1,,,,,,,,,\nstep,2,0\n";
+    }
+    EXPECT_THROW(io::readMetrics(dir + "/short-last.csv"), Error);
     EXPECT_THROW(io::readMetrics(dir + "/none.csv"), Error);
 }
 

@@ -65,3 +65,32 @@ TEST(RunIndex, ListsRunsNewestFirstWithProgress) {
     EXPECT_TRUE(runs[1].finished);
     EXPECT_DOUBLE_EQ(runs[1].bestTop1, 0.75);  // best_metric "ema" by default
 }
+
+// A run folder copied halfway, or a disk that filled while the log appended, leaves metrics.csv
+// cut inside a line: the run still lists, with the epochs whose lines are whole.
+TEST(RunIndex, ListsARunWhoseMetricsAreCutMidLine) {
+    const std::string out = tempDir("runs-index-cut");
+    train::Config config;
+    config.schedule.epochs = 3;
+    const auto run = io::RunDirectory::create(out, "cut", 1700000000);
+    train::saveConfig(config, run.configPath());
+    {
+        io::MetricsLog log(run.metricsPath());
+        for (int e = 0; e < 3; ++e) {
+            train::EpochMetrics m;
+            m.epoch = e;
+            m.valTop1 = 0.5 + e * 0.125;
+            m.emaTop1 = 0.5 + e * 0.125;
+            log.append(m);
+        }
+    }
+    const auto size = fs::file_size(run.metricsPath());
+    fs::resize_file(run.metricsPath(), size - 5);  // into the third epoch's line
+
+    const auto runs = io::listRuns(out);
+    ASSERT_EQ(runs.size(), 1u);
+    EXPECT_EQ(runs[0].epochsDone, 2);
+    EXPECT_FALSE(runs[0].finished);
+    EXPECT_DOUBLE_EQ(runs[0].bestTop1, 0.625);
+    EXPECT_EQ(io::readMetrics(run.metricsPath()).epochs.size(), 2u);
+}

@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <cstring>
 
+#include "PickleCheck.h"
+#include "ZipDirectory.h"
 #include "mwb/Error.h"
 #include "mwb/io/AtomicFile.h"
 #include "mwb/train/ConfigJson.h"
@@ -17,7 +19,10 @@
 namespace mwb::io {
 namespace {
 
-const char* const kFormat = "mamba-workbench-checkpoint-1";
+const char* const kFormat = "mamba-workbench-checkpoint-2";
+// Format 1 kept LibTorch's serialized optimizer archive ("optimizer": its bytes) instead of the
+// moments and "optimizer_groups".
+const char* const kFormat1 = "mamba-workbench-checkpoint-1";
 
 std::string shapeText(const torch::Tensor& t) {
     std::string s = "[";
@@ -88,12 +93,6 @@ TrainingState stateFromJson(const std::string& text, const std::string& where) {
     return s;
 }
 
-torch::Tensor bytesToTensor(const std::string& bytes) {
-    auto t = torch::empty({static_cast<int64_t>(bytes.size())}, torch::kUInt8);
-    std::memcpy(t.data_ptr(), bytes.data(), bytes.size());
-    return t;
-}
-
 std::string tensorToBytes(const torch::Tensor& t) {
     const auto c = t.contiguous();
     return std::string(static_cast<const char*>(c.data_ptr()), static_cast<size_t>(c.numel()));
@@ -107,7 +106,8 @@ void writeCheckpoint(const std::string& path, const Checkpoint& checkpoint) {
     dict.insert("meta", metaJson(checkpoint.state).dump());
     dict.insert("model", toDict(checkpoint.model));
     dict.insert("ema", toDict(checkpoint.ema));
-    dict.insert("optimizer", bytesToTensor(checkpoint.optimizer));
+    dict.insert("optimizer", toDict(checkpoint.optimizer.moments));
+    dict.insert("optimizer_groups", checkpoint.optimizer.groups);
     if (checkpoint.rng.defined()) dict.insert("rng", checkpoint.rng);
     const std::vector<char> bytes = torch::pickle_save(c10::IValue(dict));
     writeFileAtomically(path, std::string(bytes.begin(), bytes.end()));
@@ -116,35 +116,69 @@ void writeCheckpoint(const std::string& path, const Checkpoint& checkpoint) {
 Checkpoint readCheckpoint(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error("cannot open checkpoint '" + path + "'; check the path");
-    const std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
-                                  std::istreambuf_iterator<char>());
-    c10::IValue root;
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw Error("cannot read checkpoint '" + path + "'; check the disk");
+    return parseCheckpoint(bytes, "'" + path + "'");
+}
+
+Checkpoint parseCheckpoint(const std::string& bytes, const std::string& where) {
+    // LibTorch gets the bytes only once its archive and pickle are known to be sound.
+    const auto records = readZipDirectory(bytes, where);
+    const std::string folder = records.empty() ? "" : records.front().name.substr(0, records.front().name.find('/') + 1);
+    std::unordered_map<std::string, const ZipRecord*> byName;
+    for (const auto& r : records) byName[r.name] = &r;
+    const auto pickle = byName.find(folder + "data.pkl");
+    if (pickle == byName.end()) throw Error(where + " holds no data.pkl; it is not a checkpoint");
+    checkCheckpointPickle(std::string_view(bytes).substr(pickle->second->offset, pickle->second->size),
+                          [&](const std::string& key) -> std::optional<uint64_t> {
+                              const auto r = byName.find(folder + "data/" + key);
+                              if (r == byName.end()) return std::nullopt;
+                              return r->second->size;
+                          },
+                          where);
     try {
-        root = torch::pickle_load(bytes);
-    } catch (const c10::Error&) {
-        throw Error("'" + path + "' is not a readable checkpoint (damaged or another format)");
-    }
-    if (!root.isGenericDict()) throw Error("'" + path + "' is not a Mamba Workbench checkpoint");
-    const auto dict = root.toGenericDict();
-    auto get = [&](const char* key) -> c10::IValue {
-        if (!dict.contains(key)) {
-            throw Error("checkpoint '" + path + "' has no '" + key + "' entry; it is damaged or " +
-                        "was not written by Mamba Workbench");
+        const c10::IValue root = torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end()));
+        const auto dict = root.toGenericDict();
+        auto get = [&](const char* key) -> c10::IValue {
+            if (!dict.contains(key)) {
+                throw Error(where + " has no '" + key + "' entry; it is damaged or was not written by Mamba Workbench");
+            }
+            return dict.at(key);
+        };
+        const auto format = get("format");
+        const bool format1 = format.isString() && format.toStringRef() == kFormat1;
+        if (!format.isString() || (format.toStringRef() != kFormat && !format1)) {
+            throw Error(where + " is not a Mamba Workbench checkpoint (format '" +
+                        (format.isString() ? format.toStringRef().substr(0, 60) : std::string("?")) + "')");
         }
-        return dict.at(key);
-    };
-    const auto format = get("format");
-    if (!format.isString() || format.toStringRef() != kFormat) {
-        throw Error("'" + path + "' is not a Mamba Workbench checkpoint (format '" +
-                    (format.isString() ? format.toStringRef() : std::string("?")) + "')");
+        auto text = [&](const char* key) {
+            const auto v = get(key);
+            if (!v.isString()) throw Error(where + ": entry '" + std::string(key) + "' is not text; the checkpoint is damaged");
+            return v.toStringRef();
+        };
+        Checkpoint c;
+        c.state = stateFromJson(text("meta"), where);
+        c.model = fromDict(get("model"), "model", where);
+        c.ema = fromDict(get("ema"), "ema", where);
+        if (format1) {
+            const auto archive = get("optimizer");
+            if (!archive.isTensor() || archive.toTensor().scalar_type() != torch::kUInt8)
+                throw Error(where + ": entry 'optimizer' is not the optimizer's archive; the checkpoint is damaged");
+            c.optimizer.legacyArchive = tensorToBytes(archive.toTensor());
+        } else {
+            c.optimizer.moments = fromDict(get("optimizer"), "optimizer", where);
+            c.optimizer.groups = text("optimizer_groups");
+        }
+        if (dict.contains("rng")) {
+            const auto rng = dict.at("rng");
+            if (!rng.isTensor() || rng.toTensor().scalar_type() != torch::kUInt8 || rng.toTensor().dim() != 1)
+                throw Error(where + ": entry 'rng' is not a generator state; the checkpoint is damaged");
+            c.rng = rng.toTensor();
+        }
+        return c;
+    } catch (const c10::Error& e) {
+        throw Error(where + " is not a readable checkpoint (" + e.what_without_backtrace() + ")");
     }
-    Checkpoint c;
-    c.state = stateFromJson(get("meta").toStringRef(), path);
-    c.model = fromDict(get("model"), "model", path);
-    c.ema = fromDict(get("ema"), "ema", path);
-    c.optimizer = tensorToBytes(get("optimizer").toTensor());
-    if (dict.contains("rng")) c.rng = dict.at("rng").toTensor();
-    return c;
 }
 
 NamedTensors captureTensors(const torch::nn::Module& module) {
@@ -190,28 +224,6 @@ void restoreTensors(const NamedTensors& tensors, torch::nn::Module& module,
     }
     torch::NoGradGuard noGrad;
     for (auto& [name, target] : targets) target.copy_(*byName.at(name));
-}
-
-std::string serializeOptimizer(torch::optim::Optimizer& optimizer) {
-    torch::serialize::OutputArchive archive;
-    optimizer.save(archive);
-    std::ostringstream out;
-    archive.save_to(out);
-    return out.str();
-}
-
-void restoreOptimizer(const std::string& bytes, torch::optim::Optimizer& optimizer,
-                      const std::string& where, torch::Device device) {
-    if (bytes.empty()) throw Error(where + ": the checkpoint holds no optimizer state");
-    try {
-        std::istringstream in(bytes);
-        torch::serialize::InputArchive archive;
-        archive.load_from(in, device);
-        optimizer.load(archive);
-    } catch (const c10::Error& e) {
-        throw Error(where + ": the optimizer state does not fit this model (" +
-                    e.what_without_backtrace() + ")");
-    }
 }
 
 }  // namespace mwb::io

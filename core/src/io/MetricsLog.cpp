@@ -148,7 +148,13 @@ std::string metricsCsv(const MetricsHistory& history) {
 
 MetricsHistory parseMetricsCsv(const std::string& text, const std::string& where) {
     MetricsHistory history;
-    std::istringstream in(text);
+    // The log appends one line at a time, each with its newline, so a last line without one was
+    // cut off: a killed writer, a full disk, a half-copied run. Only the whole lines are read,
+    // even when the cut one happens to split into the right number of cells (a number cut
+    // short would read as another number).
+    const size_t lastNewline = text.rfind('\n');
+    const bool cut = !text.empty() && text.back() != '\n' && lastNewline != std::string::npos;
+    std::istringstream in(cut ? text.substr(0, lastNewline + 1) : text);
     std::string line;
     int64_t lineNo = 0;
     const std::vector<std::string> expectedHeader = splitCsv(header());
@@ -181,8 +187,6 @@ MetricsHistory parseMetricsCsv(const std::string& text, const std::string& where
         }
         if (line.empty()) continue;
         if (c.size() != expectedHeader.size()) {
-            // A run killed mid-line leaves a partial last line: ignore only that one.
-            if (in.peek() == EOF) break;
             throw bad("expected " + std::to_string(expectedHeader.size()) + " columns, found " +
                       std::to_string(c.size()));
         }

@@ -15,7 +15,7 @@ io::Checkpoint captureCheckpoint(const CheckpointParts& parts, io::TrainingState
     c.state.scalerCleanSteps = parts.scaler->cleanSteps();
     c.model = io::captureTensors(*parts.model);
     if (parts.emaModel) c.ema = io::captureTensors(*parts.emaModel);
-    c.optimizer = io::serializeOptimizer(parts.optimizer->adamw());
+    c.optimizer = io::captureOptimizer(parts.optimizer->adamw());
     c.rng = at::detail::getDefaultCPUGenerator().get_state();
     return c;
 }
@@ -34,7 +34,12 @@ void restoreCheckpoint(const CheckpointParts& parts, const io::Checkpoint& check
     parts.scaler->setState(checkpoint.state.lossScale, checkpoint.state.scalerCleanSteps);
     if (checkpoint.rng.defined()) {
         auto generator = at::detail::getDefaultCPUGenerator();
-        generator.set_state(checkpoint.rng);
+        try {
+            generator.set_state(checkpoint.rng);
+        } catch (const c10::Error&) {
+            throw Error(path + ": the random generator state (" + std::to_string(checkpoint.rng.numel()) +
+                        " bytes) is not one this LibTorch reads; the checkpoint is damaged");
+        }
     }
 }
 

@@ -3,9 +3,13 @@
 //
 // The file is the zip archive of torch::pickle_save (the format of Python's torch.save) holding
 // a dict: "format", "meta" (JSON text: config, counters, scaler, best so far, metrics history),
-// "model" and "ema" (name -> tensor, names following the module tree with dots),
-// "optimizer" (LibTorch's serialized AdamW state as bytes) and "rng" (CPU generator state).
-// It is written atomically, so a kill at any instant leaves the previous file loadable.
+// "model" and "ema" (name -> tensor, names following the module tree with dots), "optimizer"
+// (name -> AdamW moment) with "optimizer_groups" (JSON: group options, step counts), and "rng"
+// (CPU generator state). It is written atomically, so a kill at any instant leaves the previous
+// file loadable. Reading checks the archive's directory, every record's CRC-32 and the pickle
+// before LibTorch reads any of it (ZipDirectory, PickleCheck), so a damaged file is an error,
+// never a crash or silently different weights. Format 1 (LibTorch's serialized optimizer
+// archive in place of the moments) still reads.
 
 #include <torch/nn/module.h>
 #include <torch/optim/optimizer.h>
@@ -15,12 +19,10 @@
 #include <vector>
 
 #include "mwb/io/MetricsLog.h"
+#include "mwb/io/OptimizerState.h"
 #include "mwb/train/Config.h"
 
 namespace mwb::io {
-
-/// Named tensors in module order (parameters, then buffers).
-using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
 
 /// The counters and small state of a run at the moment of the checkpoint.
 struct TrainingState {
@@ -46,7 +48,7 @@ struct Checkpoint {
     TrainingState state;
     NamedTensors model;            // raw weights
     NamedTensors ema;              // EMA weights; empty when EMA is off
-    std::string optimizer;         // serialized optimizer archive; empty when not saved
+    OptimizerState optimizer;      // empty when not saved
     torch::Tensor rng;             // torch's default CPU generator state (undefined: not saved)
 };
 
@@ -57,6 +59,10 @@ void writeCheckpoint(const std::string& path, const Checkpoint& checkpoint);
 /// a Mamba Workbench checkpoint.
 Checkpoint readCheckpoint(const std::string& path);
 
+/// A checkpoint from the bytes of its file; `where` names them in errors (readCheckpoint's
+/// checks and messages).
+Checkpoint parseCheckpoint(const std::string& bytes, const std::string& where);
+
 /// A module's parameters and buffers, detached and copied to the CPU.
 NamedTensors captureTensors(const torch::nn::Module& module);
 
@@ -64,11 +70,5 @@ NamedTensors captureTensors(const torch::nn::Module& module);
 /// is missing, extra or of another shape (with both shapes), and `where` (the file).
 void restoreTensors(const NamedTensors& tensors, torch::nn::Module& module,
                     const std::string& where);
-
-/// The optimizer's state (moments, step counts, group options) as bytes, and back.
-std::string serializeOptimizer(torch::optim::Optimizer& optimizer);
-/// `device` is where the optimizer's parameters live (its moments are loaded there).
-void restoreOptimizer(const std::string& bytes, torch::optim::Optimizer& optimizer,
-                      const std::string& where, torch::Device device = torch::kCPU);
 
 }  // namespace mwb::io

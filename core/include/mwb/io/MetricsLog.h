@@ -22,8 +22,9 @@ struct MetricsHistory {
 /// The whole history as CSV text (header line included).
 std::string metricsCsv(const MetricsHistory& history);
 
-/// Parses CSV text written by metricsCsv or MetricsLog. Throws mwb::Error naming `where`
-/// and the line on a malformed row.
+/// Parses CSV text written by metricsCsv or MetricsLog. A last line without its newline was cut
+/// off (a killed run, a half-copied folder) and is left out; the whole lines before it are
+/// read. Throws mwb::Error naming `where` and the line on a malformed row.
 MetricsHistory parseMetricsCsv(const std::string& text, const std::string& where);
 
 /// Reads runs/<run>/metrics.csv. Throws mwb::Error when it cannot be opened or parsed.
