@@ -159,6 +159,20 @@ TEST(CheckpointArchive, RecordsOutsideTheFolderOrCompressedAreRejected) {
     expectError(std::string(100, 'x'), "no zip directory");
 }
 
+TEST(CheckpointArchive, ARecordNameOfAnyBytesStaysOnOneLine) {
+    // CheckpointFuzz found a damaged record's name printed raw, newline and all.
+    std::string bytes = test::checkpointArchive({{"data.pkl", kStart + "}."}, {"data/0\nnext", "weights"}});
+    bytes[bytes.find("weights")] ^= 1;
+    try {
+        io::parseCheckpoint(bytes, "named.pt");
+        FAIL() << "a record whose bytes changed was accepted";
+    } catch (const Error& e) {
+        const std::string message = e.what();
+        EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+        EXPECT_NE(message.find("'archive/data/0\\x0Anext'"), std::string::npos) << message;
+    }
+}
+
 TEST(CheckpointPickle, AHandWrittenTensorPassesAndLoads) {
     const std::string pickle = kStart + "}(" + str("t") + tensor(4, 1, 3, 1) + "u.";
     const auto bytes = archiveWith(pickle);
@@ -187,6 +201,8 @@ TEST(CheckpointPickle, ProgramsLibTorchWouldMisreadAreRejected) {
     expectError(archiveWith(kStart + "}q\x00("s + str("self") + "h\x00u."s), "fetches a dict or list a second time");
     expectError(archiveWith(kStart + std::string(40, ')') + std::string(39, '\x86') + "."), "nest deeper");
     expectError(archiveWith(kStart + "\x01."), "the opcode 0x01");
+    // LibTorch sizes its memo by the largest index: found by CheckpointPickleFuzz (16 GB).
+    expectError(archiveWith(kStart + "}r\x00\x00\x00\x1f."s), "memoizes at index 520093696, past the next one (0)");
     expectError(archiveWith(kStart + int1(1) + "."), "does not end with one dict");
     expectError(archiveWith(std::string("\x80\x05}.", 4)), "protocol-2");
 }

@@ -25,4 +25,12 @@ inline std::string quoteInput(std::string_view text) {
     return out + (text.size() > 60 ? "'..." : "'");
 }
 
+/// A library's own message (LibTorch's span lines) inside an error message: on one line.
+inline std::string oneLine(std::string text) {
+    for (char& c : text) {
+        if (c == '\n' || c == '\r') c = ' ';
+    }
+    return text;
+}
+
 }  // namespace mwb

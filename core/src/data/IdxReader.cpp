@@ -63,8 +63,28 @@ torch::Tensor readIdx(const std::string& path) {
         sizes.push_back(size);
     }
     const int64_t header = 4 + 4 * ndims;
-    auto data = torch::empty(sizes, torch::kUInt8);
-    readExactly(f.get(), data.data_ptr<uint8_t>(), total, path, header, "data");
+    torch::Tensor data;
+    if (gzdirect(f.get())) {
+        // A plain file's size says at once whether the header is right; nothing is allocated
+        // for a header that describes more than the file holds.
+        const auto bytes = static_cast<int64_t>(fs::file_size(path));
+        if (bytes < header + total)
+            throw Error(path + ": truncated data at offset " + std::to_string(bytes) + " (expected " +
+                        std::to_string(header + total) + " bytes); download it again");
+        data = torch::empty(sizes, torch::kUInt8);
+        readExactly(f.get(), data.data_ptr<uint8_t>(), total, path, header, "data");
+    } else {
+        // A gzipped file's size says nothing of what it unpacks to: memory grows with the bytes
+        // that actually arrive, so a damaged header claiming gigabytes costs none of them.
+        std::vector<uint8_t> bytes;
+        constexpr int64_t kStep = int64_t(1) << 26;
+        while (static_cast<int64_t>(bytes.size()) < total) {
+            const auto done = static_cast<int64_t>(bytes.size());
+            bytes.resize(static_cast<size_t>(std::min(total, done + kStep)));
+            readExactly(f.get(), bytes.data() + done, static_cast<int64_t>(bytes.size()) - done, path, header + done, "data");
+        }
+        data = torch::from_blob(bytes.data(), sizes, torch::kUInt8).clone();
+    }
     uint8_t extra;
     if (gzread(f.get(), &extra, 1) > 0)
         throw Error(path + ": unexpected data after offset " + std::to_string(header + total) +

@@ -55,16 +55,8 @@ Dataset readSplit(const fs::path& root, const std::vector<std::string>& classes,
     auto images = torch::empty({n, s, s, ch}, torch::kUInt8);
     std::vector<int64_t> labels;
     labels.reserve(files.size());
-    cv::Mat resized;
     for (int64_t i = 0; i < n; ++i) {
-        const auto& path = files[static_cast<size_t>(i)].first;
-        cv::Mat m = cv::imread(path, ch == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
-        if (m.empty()) throw Error(path + ": cannot decode the image (corrupt or unsupported format)");
-        if (ch == 3) cv::cvtColor(m, m, cv::COLOR_BGR2RGB);
-        cv::Mat out(static_cast<int>(s), static_cast<int>(s), CV_8UC(static_cast<int>(ch)),
-                    images.data_ptr<uint8_t>() + i * s * s * ch);
-        const bool shrink = m.cols > s || m.rows > s;
-        cv::resize(m, out, out.size(), 0, 0, shrink ? cv::INTER_AREA : cv::INTER_LINEAR);
+        decodeImageInto(files[static_cast<size_t>(i)].first, s, ch, images.data_ptr<uint8_t>() + i * s * s * ch);
         labels.push_back(files[static_cast<size_t>(i)].second);
     }
     Dataset d;
@@ -76,6 +68,21 @@ Dataset readSplit(const fs::path& root, const std::vector<std::string>& classes,
 }
 
 }  // namespace
+
+void decodeImageInto(const std::string& path, int64_t size, int64_t channels, uint8_t* out) {
+    if (channels != 1 && channels != 3) throw Error(path + ": images are read with 1 or 3 channels, not " + std::to_string(channels));
+    cv::Mat m;
+    try {
+        m = cv::imread(path, channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+    } catch (const cv::Exception& e) {
+        throw Error(path + ": cannot decode the image (" + e.err + ")");
+    }
+    if (m.empty()) throw Error(path + ": cannot decode the image (corrupt or unsupported format)");
+    if (channels == 3) cv::cvtColor(m, m, cv::COLOR_BGR2RGB);
+    cv::Mat target(static_cast<int>(size), static_cast<int>(size), CV_8UC(static_cast<int>(channels)), out);
+    const bool shrink = m.cols > size || m.rows > size;
+    cv::resize(m, target, target.size(), 0, 0, shrink ? cv::INTER_AREA : cv::INTER_LINEAR);
+}
 
 DataSplits readImageFolder(const std::string& rootPath, const ImageFolderOptions& o) {
     const fs::path root(rootPath);

@@ -13,6 +13,7 @@
 #include "PickleCheck.h"
 #include "ZipDirectory.h"
 #include "mwb/Error.h"
+#include "mwb/QuoteInput.h"
 #include "mwb/io/AtomicFile.h"
 #include "mwb/train/ConfigJson.h"
 
@@ -148,8 +149,8 @@ Checkpoint parseCheckpoint(const std::string& bytes, const std::string& where) {
         const auto format = get("format");
         const bool format1 = format.isString() && format.toStringRef() == kFormat1;
         if (!format.isString() || (format.toStringRef() != kFormat && !format1)) {
-            throw Error(where + " is not a Mamba Workbench checkpoint (format '" +
-                        (format.isString() ? format.toStringRef().substr(0, 60) : std::string("?")) + "')");
+            throw Error(where + " is not a Mamba Workbench checkpoint (format " +
+                        (format.isString() ? quoteInput(format.toStringRef()) : std::string("?")) + ")");
         }
         auto text = [&](const char* key) {
             const auto v = get(key);
@@ -177,7 +178,7 @@ Checkpoint parseCheckpoint(const std::string& bytes, const std::string& where) {
         }
         return c;
     } catch (const c10::Error& e) {
-        throw Error(where + " is not a readable checkpoint (" + e.what_without_backtrace() + ")");
+        throw Error(where + " is not a readable checkpoint (" + oneLine(e.what_without_backtrace()) + ")");
     }
 }
 

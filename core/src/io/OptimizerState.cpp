@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "mwb/Error.h"
+#include "mwb/QuoteInput.h"
 
 namespace mwb::io {
 namespace {
@@ -48,7 +49,7 @@ void restoreLegacy(const std::string& bytes, torch::optim::AdamW& optimizer, con
         archive.load_from(in, device);
         optimizer.load(archive);
     } catch (const c10::Error& e) {
-        throw Error(where + ": the optimizer state does not fit this model (" + e.what_without_backtrace() + ")");
+        throw Error(where + ": the optimizer state does not fit this model (" + oneLine(e.what_without_backtrace()) + ")");
     }
 }
 

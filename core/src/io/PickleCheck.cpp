@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mwb/Error.h"
+#include "mwb/QuoteInput.h"
 
 namespace mwb::io {
 namespace {
@@ -158,11 +159,11 @@ private:
             t[1]->kind != Kind::Global || t[2]->kind != Kind::Str || t[3]->kind != Kind::Str || t[4]->kind != Kind::Int)
             fail(op, "a persistent id is not ('storage', type, key, location, size)");
         const auto type = storageTypes().find(t[1]->text);
-        if (type == storageTypes().end()) fail(op, "a storage of type '" + t[1]->text + "'");
+        if (type == storageTypes().end()) fail(op, "a storage of type " + quoteInput(t[1]->text));
         const std::string& key = t[2]->text;
         if (key.empty() || key.size() > 18 || key.find_first_not_of("0123456789") != std::string::npos)
-            fail(op, "a storage key '" + key.substr(0, 40) + "' is not a record number");
-        if (t[3]->text != "cpu") fail(op, "a storage on '" + t[3]->text.substr(0, 40) + "'; checkpoints keep tensors on the CPU");
+            fail(op, "a storage key " + quoteInput(key) + " is not a record number");
+        if (t[3]->text != "cpu") fail(op, "a storage on " + quoteInput(t[3]->text) + "; checkpoints keep tensors on the CPU");
         const int64_t numel = t[4]->number;
         const auto bytes = recordSize_(key);
         if (!bytes) fail(op, "the storage 'data/" + key + "' is not in the archive");
@@ -233,7 +234,7 @@ private:
         if (a.size() != 2 || a[1]->kind != Kind::Str || (a[0]->kind != Kind::Dict && a[0]->kind != Kind::List))
             fail(op, "a type tag is not (container, type)");
         if (a[1]->text != "Dict[str, Tensor]" && a[1]->text != "Dict[str, Any]" && a[1]->text != "Dict[str, str]")
-            fail(op, "the type tag '" + a[1]->text.substr(0, 40) + "'");
+            fail(op, "the type tag " + quoteInput(a[1]->text));
         return a[0];
     }
 
@@ -266,7 +267,7 @@ private:
                 std::string name = readLine();
                 name += ' ' + readLine();
                 if (name != kRebuildTensor && name != kTypeTag && name != kOrderedDict && !storageTypes().count(name))
-                    fail(op, "it names '" + name.substr(0, 80) + "', which a checkpoint does not call");
+                    fail(op, "it names " + quoteInput(name) + ", which a checkpoint does not call");
                 push(op, make(Kind::Global, 0, name));
                 return true;
             }
@@ -300,15 +301,20 @@ private:
             case 'q': case 'r': {  // BINPUT, LONG_BINPUT
                 const uint64_t index = readUnsigned(code == 'q' ? 1 : 4);
                 if (stack_.empty() || stack_.back()->kind == Kind::Mark) fail(op, "it memoizes a mark");
+                // LibTorch's unpickler keeps the memo in an array as long as the largest index:
+                // one far index would allocate gigabytes. Its pickler numbers them 0, 1, 2, ...
+                if (index > memo_.size())
+                    fail(op, "it memoizes at index " + std::to_string(index) + ", past the next one (" +
+                                 std::to_string(memo_.size()) + ")");
+                if (index == memo_.size()) memo_.push_back(nullptr);
                 memo_[index] = stack_.back();
                 return true;
             }
             case 'h': case 'j': {  // BINGET, LONG_BINGET
                 const uint64_t index = readUnsigned(code == 'h' ? 1 : 4);
-                const auto it = memo_.find(index);
-                if (it == memo_.end()) fail(op, "it fetches memo " + std::to_string(index) + ", which was never stored");
-                if (it->second->holdsContainer) fail(op, "it fetches a dict or list a second time");
-                push(op, it->second);
+                if (index >= memo_.size()) fail(op, "it fetches memo " + std::to_string(index) + ", which was never stored");
+                if (memo_[index]->holdsContainer) fail(op, "it fetches a dict or list a second time");
+                push(op, memo_[index]);
                 return true;
             }
             default: {
@@ -325,7 +331,7 @@ private:
     size_t at_ = 0;
     std::vector<Ref> stack_;
     std::vector<size_t> marks_;  // stack positions of the marks
-    std::unordered_map<uint64_t, Ref> memo_;
+    std::vector<Ref> memo_;
     std::unordered_map<std::string, std::string> storages_;  // key -> storage type
 };
 

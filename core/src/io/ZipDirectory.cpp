@@ -6,6 +6,7 @@
 #include <set>
 
 #include "mwb/Error.h"
+#include "mwb/QuoteInput.h"
 
 namespace mwb::io {
 namespace {
@@ -163,7 +164,7 @@ std::vector<ZipRecord> readZipDirectory(std::string_view bytes, const std::strin
         at += kCentralSize + nameSize + extraSize + commentSize;
         if (at > dir.offset + dir.size) b.fail("directory entry " + std::to_string(i + 1) + " runs past the directory");
 
-        const std::string label = "record '" + r.name + "'";
+        const std::string label = "record " + quoteInput(r.name);
         if (flags & 0x0001) b.fail(label + " is encrypted");
         // LibTorch's zip reader takes a record marked as a folder (the DOS attribute, or a Unix
         // mode) for an empty one, and loads a tensor from memory it never filled: found by
@@ -177,7 +178,7 @@ std::vector<ZipRecord> readZipDirectory(std::string_view bytes, const std::strin
             b.fail(label + " is not a file under the archive's folder");
         if (folder.empty()) folder = r.name.substr(0, slash + 1);
         if (r.name.compare(0, folder.size(), folder) != 0)
-            b.fail(label + " is outside the archive's folder '" + folder + "'");
+            b.fail(label + " is outside the archive's folder " + quoteInput(folder));
         if (!names.insert(r.name).second) b.fail(label + " is in the archive twice");
 
         // The local header repeats the name; its own extra field (alignment padding) sets where
@@ -205,7 +206,7 @@ std::vector<ZipRecord> readZipDirectory(std::string_view bytes, const std::strin
     std::sort(records.begin(), records.end(), [](const ZipRecord& x, const ZipRecord& y) { return x.offset < y.offset; });
     for (size_t i = 1; i < records.size(); ++i) {
         if (records[i].offset < records[i - 1].offset + records[i - 1].size)
-            b.fail("records '" + records[i - 1].name + "' and '" + records[i].name + "' overlap");
+            b.fail("records " + quoteInput(records[i - 1].name) + " and " + quoteInput(records[i].name) + " overlap");
     }
     return records;
 }

@@ -16,6 +16,11 @@ struct ImageFolderOptions {
     uint64_t splitSeed = 0;    // seed of that split, so it is the same for every run
 };
 
+/// Decodes the image file at `path` (any format OpenCV reads: PNG, JPEG, BMP, WebP, TIFF, PNM)
+/// and resizes it into `out`, `size` x `size` pixels of `channels` (1: grey, 3: RGB) bytes, row
+/// by row. Throws mwb::Error naming the file when it does not decode.
+void decodeImageInto(const std::string& path, int64_t size, int64_t channels, uint8_t* out);
+
 /// Reads every image under `root`, decoded with OpenCV and resized. Uses root/train and
 /// root/test when both exist, else a seeded split of root/<class>/ by valFraction.
 /// Class names are the sorted sub-folder names. Throws mwb::Error on a missing or empty
