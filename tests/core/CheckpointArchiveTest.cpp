@@ -4,6 +4,7 @@
 // before LibTorch reads either.
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -99,6 +100,26 @@ std::string archiveWith(const std::string& pickle, int floats = 4) {
     return test::checkpointArchive({{"data.pkl", pickle}, {"data/0", std::string(4 * floats, '\0')}});
 }
 
+/// `bytes` with the record `name` holding `content` (of its size), its CRC-32 in the directory
+/// set to match: damage only the checks after the CRC can see.
+std::string sameSizeRecord(std::string bytes, const std::string& name, const std::string& content) {
+    for (const auto& r : io::readZipDirectory(bytes, "edit")) {
+        if (r.name != name) continue;
+        EXPECT_EQ(r.size, content.size());
+        bytes.replace(r.offset, r.size, content);
+        const std::string header = "PK\x01\x02"s;
+        for (size_t at = bytes.find(header); at != std::string::npos; at = bytes.find(header, at + 1)) {
+            if (bytes.compare(at + 46, name.size(), name) != 0) continue;
+            const auto crc = static_cast<uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(content.data()),
+                                                         static_cast<uInt>(content.size())));
+            for (int i = 0; i < 4; ++i) bytes[at + 16 + i] = static_cast<char>(crc >> (8 * i));
+            return bytes;
+        }
+    }
+    ADD_FAILURE() << "no record " << name;
+    return bytes;
+}
+
 }  // namespace
 
 TEST(CheckpointArchive, AFlippedBitInAnyRecordIsACrcError) {
@@ -155,7 +176,7 @@ TEST(CheckpointArchive, RecordsOutsideTheFolderOrCompressedAreRejected) {
     }
     writer.writeEndOfFile();
     expectError(compressed, "is compressed");
-    expectError("PK\x05\x06" + std::string(18, '\0'), "holds no data.pkl");
+    expectError("PK\x05\x06" + std::string(18, '\0'), "holds no version record");
     expectError(std::string(100, 'x'), "no zip directory");
 }
 
@@ -170,6 +191,16 @@ TEST(CheckpointArchive, ARecordNameOfAnyBytesStaysOnOneLine) {
         const std::string message = e.what();
         EXPECT_EQ(message.find('\n'), std::string::npos) << message;
         EXPECT_NE(message.find("'archive/data/0\\x0Anext'"), std::string::npos) << message;
+    }
+}
+
+TEST(CheckpointArchive, ZipFeaturesAndVersionsLibTorchRefusesAreErrorsFirst) {
+    // CheckpointFuzz: a flag bit (strong encryption) that made LibTorch's reader throw from its
+    // constructor and leak (LeakSanitizer).
+    expectError(fileBytes(fixture("flag-strong-encryption.pt")), "uses zip features a checkpoint does not (flags 0x0848)");
+    const std::string sound = sampleCheckpointBytes();
+    for (const char* version : {"x\n", "0\n", "99", "\n\n"}) {
+        expectError(sameSizeRecord(sound, "archive/version", version), "the archive's version");
     }
 }
 

@@ -128,6 +128,17 @@ Checkpoint parseCheckpoint(const std::string& bytes, const std::string& where) {
     const std::string folder = records.empty() ? "" : records.front().name.substr(0, records.front().name.find('/') + 1);
     std::unordered_map<std::string, const ZipRecord*> byName;
     for (const auto& r : records) byName[r.name] = &r;
+    // LibTorch's reader parses the version record with std::stoull and checks its range inside
+    // its constructor, where a throw leaks it: both are checked here first.
+    auto version = byName.find(folder + "version");
+    if (version == byName.end()) version = byName.find(folder + ".data/version");
+    if (version == byName.end()) throw Error(where + " holds no version record; it is not a checkpoint");
+    std::string_view versionText = std::string_view(bytes).substr(version->second->offset, version->second->size);
+    if (!versionText.empty() && versionText.back() == '\n') versionText.remove_suffix(1);
+    if (versionText.empty() || versionText.size() > 2 || versionText.find_first_not_of("0123456789") != std::string_view::npos ||
+        std::stoi(std::string(versionText)) < 1 || std::stoi(std::string(versionText)) > 10)
+        throw Error(where + ": the archive's version " + quoteInput(versionText) +
+                    " is not one of LibTorch's (1 to 10); the checkpoint is damaged");
     const auto pickle = byName.find(folder + "data.pkl");
     if (pickle == byName.end()) throw Error(where + " holds no data.pkl; it is not a checkpoint");
     checkCheckpointPickle(std::string_view(bytes).substr(pickle->second->offset, pickle->second->size),
