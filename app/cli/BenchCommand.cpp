@@ -28,10 +28,10 @@
 #include "mwb/sys/GemmProbe.h"
 #include "mwb/sys/OpProfile.h"
 #include "mwb/sys/Threads.h"
-#include "mwb/train/Autocast.h"
 #include "mwb/train/Precision.h"
 #include "mwb/train/Presets.h"
 #include "mwb/train/RunInfo.h"
+#include "mwb/train/StepRig.h"
 
 namespace mwb::cli {
 namespace {
@@ -98,52 +98,27 @@ double scanSeconds(const ScanArgs& a, int reps, Scan scan, bool warmUp = true) {
         warmUp);
 }
 
-/// o, after seeding torch's generator: every rig starts from the same weights.
-const model::VisionMambaOptions& seeded(const model::VisionMambaOptions& o) {
-    torch::manual_seed(0);
-    return o;
+/// The rig of a timed train step: the recipe's step (train/TrainStep.h) on one fixed batch.
+train::StepRig makeRig(const train::Config& config, int64_t batch, bool bf16) {
+    train::StepRigOptions r;
+    r.model = train::modelOptions(config);
+    r.batch = batch;
+    r.precision = bf16 ? torch::kBFloat16 : torch::kFloat;
+    r.recipe = config;
+    return train::StepRig(r);
 }
 
-/// A model, its optimizer and one fixed batch: what a timed train step needs.
-struct StepRig {
-    model::VisionMamba net;
-    torch::optim::AdamW optimizer;
-    torch::Tensor images, labels;
-    bool bf16;
-
-    StepRig(const model::VisionMambaOptions& o, int64_t batch, bool bf16Autocast)
-        : net(seeded(o)),
-          optimizer(net->parameters(), torch::optim::AdamWOptions(1e-3).weight_decay(0.05)),
-          images(torch::randn({batch, o.inChannels, o.imageSize, o.imageSize})),
-          labels(torch::randint(0, o.numClasses, {batch}, torch::kLong)),
-          bf16(bf16Autocast) {
-        net->train();
-    }
-
-    /// One train step: forward, cross-entropy, backward, AdamW step.
-    void step() {
-        optimizer.zero_grad();
-        torch::Tensor loss;
-        {
-            train::AutocastGuard autocast(torch::kCPU, torch::kBFloat16, bf16);
-            loss = torch::nn::functional::cross_entropy(net(images), labels);
-        }
-        loss.backward();
-        optimizer.step();
-    }
-};
-
 /// Seconds per train step (median of `steps` after a warm-up).
-double stepSeconds(const model::VisionMambaOptions& o, int64_t batch, int64_t steps, bool bf16) {
-    StepRig rig(o, batch, bf16);
+double stepSeconds(const train::Config& config, int64_t batch, int64_t steps, bool bf16) {
+    auto rig = makeRig(config, batch, bf16);
     return medianSeconds(static_cast<int>(steps), [&] { rig.step(); });
 }
 
 /// `--profile FILE`: one train step (after a warm-up one) under LibTorch's profiler; writes
 /// the Chrome trace and prints the ops that took the most time.
-void profileStep(const model::VisionMambaOptions& o, int64_t batch, bool bf16,
+void profileStep(const train::Config& config, int64_t batch, bool bf16,
                  const std::string& tracePath, std::ostream& out) {
-    StepRig rig(o, batch, bf16);
+    auto rig = makeRig(config, batch, bf16);
     rig.step();
     const auto ops = sys::profileOps([&] { rig.step(); }, tracePath);
     double total = 0.0;
@@ -189,8 +164,8 @@ void runBench(const BenchOptions& b, const GlobalOptions& global) {
     const double gemm = sys::measureGemmGflops(1024, 0.5);
     out << "fp32 GEMM          " << gemm << " GFLOP/s (1024x1024)" << std::endl;
 
-    const double stepF = stepSeconds(o, b.batchSize, b.steps, false);
-    const double stepH = stepSeconds(o, b.batchSize, b.steps, true);
+    const double stepF = stepSeconds(config, b.batchSize, b.steps, false);
+    const double stepH = stepSeconds(config, b.batchSize, b.steps, true);
     const double ipsF = static_cast<double>(b.batchSize) / stepF;
     const double ipsH = static_cast<double>(b.batchSize) / stepH;
     // Read before the scan comparison: the reference scan's autograd graph is far larger
@@ -230,7 +205,7 @@ void runBench(const BenchOptions& b, const GlobalOptions& global) {
         << "model FLOPs        " << flops / 1e9 << " GFLOP per image (fwd+bwd)\n"
         << "MFU                " << mfu * 100 << "%\n"
         << "peak RSS           " << rss << " MB\n";
-    if (!b.profile.empty()) profileStep(o, b.batchSize, bf16, b.profile, out);
+    if (!b.profile.empty()) profileStep(config, b.batchSize, bf16, b.profile, out);
     if (b.json) {
         nlohmann::json j = {{"preset", b.preset},
                             {"batch_size", b.batchSize},
@@ -264,6 +239,7 @@ void runDeviceBenchCommand(const BenchOptions& b, const GlobalOptions& global) {
     config.model = resolveModel(b.preset);
     sys::DeviceBenchOptions d;
     d.model = train::modelOptions(config);
+    d.recipe = config;
     d.batch = b.batchSize;
     d.steps = b.steps;
     try {

@@ -1,19 +1,16 @@
-// The main window: its layout, training (start, pause, stop, resume and the engine's reports),
-// evaluation and the log. Its data side is MainWindowData.cpp, its runs page and settings
-// MainWindowRuns.cpp.
+// The main window: its layout, and what it shows of training (TrainingController), the data
+// and its preview (DataPreviewController), evaluation and the log. Its runs page and settings
+// are MainWindowRuns.cpp.
 #include "MainWindow.h"
 
 #include <QAction>
-#include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
 #include <QFile>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
-#include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
@@ -21,25 +18,18 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
-#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include "DataPreviewController.h"
 #include "EvalWorker.h"
 #include "StudyController.h"
-#include "TrainingWorker.h"
-#include "mwb/augment/Preview.h"
-#include "mwb/data/CifarDownload.h"
-#include "mwb/data/DataPaths.h"
+#include "TrainingController.h"
 #include "mwb/Error.h"
-#include "mwb/io/MetricsLog.h"
-#include "mwb/io/RunIndex.h"
-#include "mwb/io/SafetensorsExport.h"
 #include "mwb/sys/Device.h"
 #include "mwb/train/ConfigJson.h"
 #include "mwb/train/ConfigSchema.h"
 #include "mwb/train/ExpectedCurve.h"
-#include "mwb/train/Factories.h"
 #include "mwb/train/Precision.h"
 #include "mwb/train/Presets.h"
 #include "mwb/widgets/AdviceBanner.h"
@@ -93,13 +83,16 @@ MainWindow::MainWindow(bool persistSettings, QWidget* parent)
 }
 
 MainWindow::~MainWindow() {
-    trainer_->requestStop();
     evaluator_->requestStop();
-    trainThread_.quit();
+    delete training_;  // stops the run (with a checkpoint) and joins its thread
+    training_ = nullptr;
     evalThread_.quit();
-    trainThread_.wait();
     evalThread_.wait();
 }
+
+bool MainWindow::isTraining() const { return training_->isRunning(); }
+
+bool MainWindow::isPaused() const { return training_->isPaused(); }
 
 void MainWindow::buildUi() {
     auto* toolbar = addToolBar(tr("Run"));
@@ -182,12 +175,33 @@ void MainWindow::buildUi() {
     progress_->setFormat(QStringLiteral("%p%"));
     statusBar()->addWidget(statusLabel_, 1);
     statusBar()->addPermanentWidget(progress_);
-    setTrainingState(false);
+    updateRunActions();
 
-    dataTimer_ = new QTimer(this);
-    dataTimer_->setSingleShot(true);
-    dataTimer_->setInterval(250);  // typing in a spin box should not reload data per key
-    connect(dataTimer_, &QTimer::timeout, this, &MainWindow::refreshData);
+    data_ = new DataPreviewController([this] { return recipe_->config(); }, this);
+    connect(data_, &DataPreviewController::dataInfoChanged, recipe_, &widgets::RecipePanel::setDataInfo);
+    connect(data_, &DataPreviewController::previewChanged, this,
+            [this](const std::vector<widgets::PreviewPair>& pairs, const QString& caption) {
+                preview_->setPairs(pairs, caption);
+                Q_EMIT previewUpdated();
+            });
+    connect(data_, &DataPreviewController::downloadStarted, this, [this](const QString& what) {
+        statusLabel_->setText(what);
+        progress_->setRange(0, 0);  // busy until the size is known
+    });
+    connect(data_, &DataPreviewController::downloadProgress, this, [this](int permille) {
+        progress_->setRange(0, 1000);
+        progress_->setValue(permille);
+    });
+    connect(data_, &DataPreviewController::downloadFinished, this, [this](const QString& error) {
+        progress_->setRange(0, 1000);
+        progress_->setValue(error.isEmpty() ? 1000 : 0);
+        if (!error.isEmpty()) {
+            showError(error);
+            return;
+        }
+        statusLabel_->setText(tr("Download complete"));
+    });
+    connect(data_, &DataPreviewController::errorOccurred, this, &MainWindow::showError);
 
     connect(recipe_, &widgets::RecipePanel::configChanged, this, &MainWindow::configEdited);
     connect(recipe_, &widgets::RecipePanel::errorOccurred, this, &MainWindow::showError);
@@ -200,10 +214,9 @@ void MainWindow::buildUi() {
 }
 
 void MainWindow::connectWorkers() {
-    trainer_ = new TrainingWorker;
-    trainer_->moveToThread(&trainThread_);
-    connect(&trainThread_, &QThread::finished, trainer_, &QObject::deleteLater);
-    connect(trainer_, &TrainingWorker::started, this, [this](const train::RunStart& run) {
+    training_ = new TrainingController(this);
+    connect(training_, &TrainingController::stateChanged, this, &MainWindow::updateRunActions);
+    connect(training_, &TrainingController::runStarted, this, [this](const train::RunStart& run) {
         runDir_ = QString::fromStdString(run.dir);  // the engine logs it too
         // A resumed run's curves up to its checkpoint: the steps it trains next follow once.
         plots_->setHistory(run.history.steps, run.history.epochs);
@@ -211,14 +224,12 @@ void MainWindow::connectWorkers() {
         advice_->hide();  // a new run earns its own advice
         refreshRuns();
     });
-    connect(trainer_, &TrainingWorker::stepReported, this, &MainWindow::onStep);
-    connect(trainer_, &TrainingWorker::epochReported, this, &MainWindow::onEpoch);
-    connect(trainer_, &TrainingWorker::adviceReported, this, &MainWindow::showAdvice);
-    connect(trainer_, &TrainingWorker::logLine, this, &MainWindow::appendLog);
-    connect(trainer_, &TrainingWorker::failed, this, &MainWindow::showError);
-    connect(trainer_, &TrainingWorker::finished, this, &MainWindow::onTrainingFinished);
-    trainThread_.setObjectName("training");
-    trainThread_.start();
+    connect(training_, &TrainingController::stepReported, this, &MainWindow::onStep);
+    connect(training_, &TrainingController::epochReported, this, &MainWindow::onEpoch);
+    connect(training_, &TrainingController::adviceReported, this, &MainWindow::showAdvice);
+    connect(training_, &TrainingController::logLine, this, &MainWindow::appendLog);
+    connect(training_, &TrainingController::failed, this, &MainWindow::showError);
+    connect(training_, &TrainingController::finished, this, &MainWindow::onTrainingFinished);
 
     evaluator_ = new EvalWorker;
     evaluator_->moveToThread(&evalThread_);
@@ -266,8 +277,16 @@ void MainWindow::configEdited(const train::Config& config) {
     recipe_->setPrecisionNote(note, why);
     configView_->setConfig(config, recipe_->reference());
     runsFolder_->setText(tr("Runs in %1").arg(QDir(runsFolder()).absolutePath()));
-    scheduleDataRefresh();
+    data_->recipeChanged();
 }
+
+bool MainWindow::isBusy() const {
+    return training_->isRunning() || studies_->isRunning() || evaluating_ || data_->isBusy();
+}
+
+void MainWindow::rerollPreview() { data_->reroll(); }
+
+void MainWindow::downloadData() { data_->download(); }
 
 bool MainWindow::selectTab(const QString& name) {
     for (int i = 0; i < tabs_->count(); ++i) {
@@ -289,7 +308,7 @@ QStringList MainWindow::tabNames() {
 QString MainWindow::statusText() const { return statusLabel_->text(); }
 
 void MainWindow::startTraining() {
-    if (training_ || studyIsRunning()) return;
+    if (training_->isRunning() || studyIsRunning()) return;
     train::Config config = recipe_->config();
     config.run.outDir = runsFolder().toStdString();
     try {
@@ -300,7 +319,6 @@ void MainWindow::startTraining() {
     }
     plots_->clear();
     lastError_.clear();
-    setTrainingState(true);
     statusLabel_->setText(tr("Starting: loading data and building the model…"));
     appendLog(tr("training %1 for %2 epochs").arg(QString::fromStdString(config.run.name))
                   .arg(config.schedule.epochs));
@@ -310,47 +328,38 @@ void MainWindow::startTraining() {
                       .arg(processes)
                       .arg(config.data.batchSize));
     }
-    QMetaObject::invokeMethod(trainer_, [w = trainer_, config, processes] { w->train(config, processes); },
-                              Qt::QueuedConnection);
+    training_->train(config, processes);
 }
 
 void MainWindow::resumeRun(const QString& runDir) {
-    if (training_ || studyIsRunning()) return;
+    if (training_->isRunning() || studyIsRunning()) return;
     plots_->clear();  // the run's start event brings its curves up to the checkpoint
     lastError_.clear();
-    setTrainingState(true);
     selectTab("plots");
     statusLabel_->setText(tr("Resuming %1…").arg(runDir));
-    const int processes = processes_->value();
-    QMetaObject::invokeMethod(trainer_, [w = trainer_, runDir, processes] { w->resume(runDir, processes); },
-                              Qt::QueuedConnection);
+    training_->resume(runDir, processes_->value());
 }
 
 void MainWindow::togglePause() {
-    if (!training_) return;
-    paused_ = !paused_;
-    trainer_->setPaused(paused_);  // an atomic flag: safe from this thread
-    pauseAction_->setText(paused_ ? tr("Resume") : tr("Pause"));
-    pauseAction_->setIcon(style()->standardIcon(paused_ ? QStyle::SP_MediaPlay
-                                                        : QStyle::SP_MediaPause));
-    statusBar()->showMessage(paused_ ? tr("Paused") : tr("Running"), 3000);
+    if (!training_->isRunning()) return;
+    training_->setPaused(!training_->isPaused());
+    statusBar()->showMessage(training_->isPaused() ? tr("Paused") : tr("Running"), 3000);
 }
 
 void MainWindow::stopTraining() {
-    if (!training_) return;
-    trainer_->requestStop();
+    if (!training_->isRunning()) return;
+    training_->stop();
     statusLabel_->setText(tr("Stopping after this step; saving a checkpoint…"));
-    stopAction_->setEnabled(false);
 }
 
-void MainWindow::setTrainingState(bool training) {
-    training_ = training;
-    if (!training) paused_ = false;
+void MainWindow::updateRunActions() {
+    const bool training = training_ && training_->isRunning();
+    const bool paused = training && training_->isPaused();
     trainAction_->setEnabled(!training && !(studies_ && studies_->isRunning()));
     pauseAction_->setEnabled(training);
-    stopAction_->setEnabled(training);
-    pauseAction_->setText(tr("Pause"));
-    pauseAction_->setIcon(style()->standardIcon(QStyle::SP_MediaPause));
+    stopAction_->setEnabled(training && !training_->isStopping());
+    pauseAction_->setText(paused ? tr("Resume") : tr("Pause"));
+    pauseAction_->setIcon(style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
     recipe_->setEditingEnabled(!training);
     processes_->setEnabled(!training);
 }
@@ -405,7 +414,6 @@ void MainWindow::applyAdvice(const train::Advice& advice) {
 
 void MainWindow::onTrainingFinished(const QString& runDir, bool stopped) {
     if (!runDir.isEmpty()) runDir_ = runDir;
-    setTrainingState(false);
     plots_->flushReplot();
     if (stopped && !runDir.isEmpty())
         appendLog(tr("To continue this run, select it on the Runs tab and press Resume."));
@@ -454,7 +462,7 @@ void MainWindow::appendLog(const QString& line) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    if (training_) {
+    if (training_->isRunning()) {
         const bool stop = closeQuestion_
                               ? closeQuestion_()
                               : QMessageBox::question(this, tr("Training is running"),
@@ -478,6 +486,6 @@ int MainWindow::processCount() const { return processes_->value(); }
 
 void MainWindow::setProcessCount(int processes) { processes_->setValue(processes); }
 
-void MainWindow::setWorkerProgram(const QString& program) { trainer_->setWorkerProgram(program); }
+void MainWindow::setWorkerProgram(const QString& program) { training_->setWorkerProgram(program); }
 
 }  // namespace mwb::gui

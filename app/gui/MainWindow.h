@@ -20,11 +20,7 @@ class QProgressBar;
 class QSpinBox;
 class QSplitter;
 class QTabWidget;
-class QTimer;
 
-namespace mwb::data {
-struct DataSplits;
-}
 namespace mwb::widgets {
 class AdviceBanner;
 class AugmentationPreview;
@@ -37,9 +33,10 @@ class RunsList;
 
 namespace mwb::gui {
 
+class DataPreviewController;
 class EvalWorker;
 class StudyController;
-class TrainingWorker;
+class TrainingController;
 
 /// The main window of mamba-workbench.
 class MainWindow : public QMainWindow {
@@ -69,8 +66,8 @@ public:
     /// The tab names selectTab() accepts.
     static QStringList tabNames();
 
-    bool isTraining() const { return training_; }
-    bool isPaused() const { return paused_; }
+    bool isTraining() const;
+    bool isPaused() const;
     bool isEvaluating() const { return evaluating_; }
     /// Training, evaluating, loading data or drawing the preview.
     bool isBusy() const;
@@ -149,12 +146,8 @@ private:
     bool studyIsRunning();
     void connectWorkers();
     void configEdited(const train::Config& config);
-    void scheduleDataRefresh();
-    void refreshData();
-    void dataLoaded(std::shared_ptr<const data::DataSplits> splits, const QString& key,
-                    const QString& error);
-    void updatePreview();
-    void setTrainingState(bool training);
+    /// Train, Pause and Stop, the recipe and the process count, as the run's state allows.
+    void updateRunActions();
     void onStep(const train::StepMetrics& step);
     void onEpoch(const train::EpochMetrics& epoch);
     void onTrainingFinished(const QString& runDir, bool stopped);
@@ -184,27 +177,18 @@ private:
     QSpinBox* processes_ = nullptr;
     QLabel* statusLabel_ = nullptr;
     QProgressBar* progress_ = nullptr;
-    QTimer* dataTimer_ = nullptr;
 
-    QThread trainThread_;
+    TrainingController* training_ = nullptr;
+    DataPreviewController* data_ = nullptr;
     QThread evalThread_;
-    TrainingWorker* trainer_ = nullptr;
     EvalWorker* evaluator_ = nullptr;
 
-    std::shared_ptr<const data::DataSplits> splits_;
-    QString splitsKey_;      // which data config splits_ was loaded for
-    QString loadingKey_;     // the data config being loaded, empty when idle
-    quint64 previewSeed_ = 1;
-    bool previewPending_ = false;
 
     bool persist_ = true;
-    bool training_ = false;
-    bool paused_ = false;
     bool evaluating_ = false;
-    bool downloading_ = false;
     bool closeAfterStop_ = false;
     bool quietErrors_ = false;
-    QString runDir_;
+    QString runDir_;  // the run whose curves are shown: the one training, or one picked in Runs
     QString lastError_;
     std::function<bool()> closeQuestion_;
 };

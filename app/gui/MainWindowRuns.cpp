@@ -3,6 +3,7 @@
 #include "MainWindow.h"
 #include "mwb/widgets/StudyPanel.h"
 #include "StudyController.h"
+#include "TrainingController.h"
 
 #include <QDesktopServices>
 #include <QDir>
@@ -119,14 +120,14 @@ QWidget* MainWindow::buildStudiesTab() {
     // Studies live beside the runs, under the runs folder.
     studies_ = new StudyController(
         this, [this] { return recipe_->config(); }, [this] { return runsFolder() + "/studies"; },
-        [this] { return !training_; });
+        [this] { return !training_->isRunning(); });
     connect(studies_, &StudyController::applyConfig, this, [this](const train::Config& config) {
         setConfig(config);
         appendLog(tr("the recipe panel now holds the study variant's config"));
     });
     connect(studies_, &StudyController::runCurvesRequested, this, &MainWindow::selectedRunChanged);
     connect(studies_, &StudyController::runningChanged, this,
-            [this](bool running) { trainAction_->setEnabled(!running && !training_); });
+            [this](bool running) { trainAction_->setEnabled(!running && !training_->isRunning()); });
     connect(studies_, &StudyController::studyFinished, this, &MainWindow::refreshRuns);
     connect(studies_, &StudyController::logLine, this, &MainWindow::appendLog);
     connect(studies_, &StudyController::errorOccurred, this, &MainWindow::showError);

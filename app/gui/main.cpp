@@ -8,36 +8,19 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QElapsedTimer>
 #include <QIcon>
-#include <QImageWriter>
-#include <QThread>
 #include <QTimer>
 #include <cstdio>
 
 #include "MainWindow.h"
+#include "Screenshot.h"
 #include "StudyController.h"
 #include "mwb/sys/ProcessTuning.h"
 #include "mwb/sys/Threads.h"
 #include "mwb/train/ConfigJson.h"
-#include "mwb/widgets/EvalPanel.h"
 #include "mwb/widgets/RecipePanel.h"
-#include "mwb/widgets/RunsList.h"
 
 namespace {
-
-/// Lets the window settle: events processed until no load, preview, training or evaluation
-/// is pending (at most `limitMs`).
-void settle(const mwb::gui::MainWindow& window, int limitMs) {
-    QElapsedTimer clock;
-    clock.start();
-    while (clock.elapsed() < limitMs) {
-        QApplication::processEvents(QEventLoop::AllEvents, 50);
-        if (!window.isBusy() && clock.elapsed() > 300) break;
-        QThread::msleep(10);
-    }
-    for (int i = 0; i < 5; ++i) QApplication::processEvents();
-}
 
 int fail(const QString& message) {
     std::fprintf(stderr, "error: %s\n", qPrintable(message));
@@ -124,28 +107,12 @@ int main(int argc, char** argv) {
     }
 
     const QStringList wh = parser.value(size).split('x');
-    if (wh.size() != 2 || wh[0].toInt() < 400 || wh[1].toInt() < 300)
-        return fail("--size '" + parser.value(size) + "' is not WxH (at least 400x300)");
-    if (!window.selectTab(parser.value(tab)))
-        return fail("--tab '" + parser.value(tab) + "' is unknown; use one of: " +
-                    mwb::gui::MainWindow::tabNames().join(", "));
-    window.resize(wh[0].toInt(), wh[1].toInt());
-    window.show();
-    settle(window, 120000);
-    if (parser.isSet(evaluate)) {
-        auto* panel = window.evalPanel();
-        panel->setCheckpoint(parser.value(evaluate));
-        panel->setUseEma(parser.value(weights) != "raw");
-        window.evaluate(panel->checkpoint(), panel->useEma(), panel->ttaViews());
-        settle(window, 300000);
-    }
-    if (!window.lastError().isEmpty()) std::fprintf(stderr, "warning: %s\n", qPrintable(window.lastError()));
-    const QImage image = window.grab().toImage();
-    QImageWriter writer(parser.value(screenshot), "png");
-    if (!writer.write(image))
-        return fail("cannot write the screenshot '" + parser.value(screenshot) + "': " +
-                    writer.errorString() + "; choose a writable folder");
-    std::printf("wrote %s (%dx%d)\n", qPrintable(parser.value(screenshot)), image.width(),
-                image.height());
-    return 0;
+    if (wh.size() != 2) return fail("--size '" + parser.value(size) + "' is not WxH, e.g. 1440x900");
+    mwb::gui::ScreenshotRequest request;
+    request.file = parser.value(screenshot);
+    request.tab = parser.value(tab);
+    request.size = QSize(wh[0].toInt(), wh[1].toInt());
+    request.evaluate = parser.value(evaluate);
+    request.emaWeights = parser.value(weights) != "raw";
+    return mwb::gui::takeScreenshot(window, request);
 }

@@ -13,8 +13,7 @@
 #include "mwb/sys/CudaSetup.h"
 #include "mwb/sys/GpuInfo.h"
 #include "mwb/sys/PeakMemory.h"
-#include "mwb/train/AmpScaler.h"
-#include "mwb/train/Autocast.h"
+#include "mwb/train/StepRig.h"
 #if MWB_HAVE_CUDA_KERNELS
 #include "../ops/cuda/DeviceTiming.h"
 #endif
@@ -110,29 +109,15 @@ DeviceBenchFigures runDeviceBench(const DeviceBenchOptions& opt) {
     f.precision = amp == torch::kBFloat16 ? "bf16" : amp == torch::kHalf ? "fp16" : "fp32";
 
     if (opt.trainStep) {
-        auto o = opt.model;
-        o.dropPathRate = 0.0;
-        torch::manual_seed(0);
-        model::VisionMamba net(o);
-        net->to(device);
-        net->train();
-        torch::optim::AdamW optimizer(net->parameters(),
-                                      torch::optim::AdamWOptions(1e-3).weight_decay(0.05));
-        train::AmpScaler scaler(train::AmpScalerOptions{amp == torch::kHalf});
-        const auto images = torch::randn({opt.batch, o.inChannels, o.imageSize, o.imageSize}).to(device);
-        const auto labels = torch::randint(0, o.numClasses, {opt.batch}, torch::kLong).to(device);
-        const auto step = [&] {
-            optimizer.zero_grad();
-            torch::Tensor loss;
-            {
-                train::AutocastGuard autocast(device, amp, amp != torch::kFloat);
-                loss = torch::nn::functional::cross_entropy(net->forward(images), labels);
-            }
-            scaler.scale(loss).backward();
-            const bool finite = scaler.unscale(net->parameters());
-            if (finite) optimizer.step();
-            scaler.update(finite);
-        };
+        train::StepRigOptions r;
+        r.model = opt.model;
+        r.model.dropPathRate = 0.0;
+        r.batch = opt.batch;
+        r.device = device;
+        r.precision = amp;
+        r.recipe = opt.recipe;
+        train::StepRig rig(r);
+        const auto step = [&] { rig.step(); };
         for (int i = 0; i < 3; ++i) step();  // warm-up: cuDNN's search, allocator pools, AdamW state
         f.stepPeakBytes = peakExtraBytes(device, step);
         const double ms = deviceMs(device, [&] {

@@ -1,8 +1,6 @@
 #include "mwb/train/Factories.h"
 
 #include "mwb/Error.h"
-#include "mwb/model/LayerId.h"
-#include "mwb/train/ParamGroups.h"
 
 namespace mwb::train {
 
@@ -78,18 +76,6 @@ augment::MixupOptions mixupOptions(const Config& config) {
     o.switchProb = config.mixup.switchProb;
     o.smoothing = config.labelSmoothing.enabled ? config.labelSmoothing.value : 0.0;
     return o;
-}
-
-std::unique_ptr<Optimizer> makeOptimizer(model::VisionMamba& model, const Config& config) {
-    ParamGroupRules rules;
-    rules.depth = config.model.depth;
-    rules.layerDecay = config.layerDecay.enabled;
-    rules.layerDecayRate = config.layerDecay.rate;
-    rules.weightDecay = config.optimizer.weightDecay;
-    const int64_t depth = config.model.depth;
-    rules.layerId = [depth](const std::string& name) { return model::layerId(name, depth); };
-    rules.excluded = model::excludeFromWeightDecay;
-    return std::make_unique<Optimizer>(makeParamGroups(*model, rules), config.optimizer);
 }
 
 }  // namespace mwb::train

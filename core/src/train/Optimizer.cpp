@@ -1,6 +1,7 @@
 #include "mwb/train/Optimizer.h"
 
 #include "mwb/Error.h"
+#include "mwb/model/LayerId.h"
 
 namespace mwb::train {
 
@@ -36,5 +37,17 @@ void Optimizer::zeroGrad() {
 }
 
 void Optimizer::step() { adamw_->step(); }
+
+std::unique_ptr<Optimizer> makeOptimizer(model::VisionMamba& model, const Config& recipe) {
+    const int64_t depth = model->options().depth;
+    ParamGroupRules rules;
+    rules.depth = depth;
+    rules.layerDecay = recipe.layerDecay.enabled;
+    rules.layerDecayRate = recipe.layerDecay.rate;
+    rules.weightDecay = recipe.optimizer.weightDecay;
+    rules.layerId = [depth](const std::string& name) { return model::layerId(name, depth); };
+    rules.excluded = model::excludeFromWeightDecay;
+    return std::make_unique<Optimizer>(makeParamGroups(*model, rules), recipe.optimizer);
+}
 
 }  // namespace mwb::train

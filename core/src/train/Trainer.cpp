@@ -30,13 +30,12 @@
 #include "mwb/train/Ema.h"
 #include "mwb/train/Evaluator.h"
 #include "mwb/train/Factories.h"
-#include "mwb/train/GradClip.h"
-#include "mwb/train/Losses.h"
 #include "mwb/train/Optimizer.h"
 #include "mwb/train/Runtime.h"
 #include "mwb/train/Schedule.h"
 #include "mwb/train/StopAgreement.h"
 #include "mwb/train/ThroughputMeter.h"
+#include "mwb/train/TrainStep.h"
 
 namespace mwb::train {
 namespace {
@@ -82,6 +81,7 @@ struct Trainer::Impl {
     std::unique_ptr<io::MetricsLog> metrics;
     io::TrainingState state;  // counters, best so far, sums of the epoch in progress
     std::unique_ptr<AdviceMonitor> advisor;  // what to change, from the gap and the steps
+    TrainStepParts stepParts;                 // the step's view of the parts above
 
     Impl(Config c, TrainListener& l, const RunControl& rc) : config(std::move(c)), listener(l), control(rc) {
         validate(config);  // a config from code, a checkpoint or a front end, not only from JSON
@@ -138,6 +138,17 @@ struct Trainer::Impl {
             mix = std::make_unique<augment::MixupCutmix>(mixupOptions(config), config.model.numClasses);
         }
         advisor = std::make_unique<AdviceMonitor>(config);
+
+        stepParts.model = &model;
+        stepParts.optimizer = optimizer.get();
+        stepParts.scaler = &scaler;
+        stepParts.ema = ema.get();
+        stepParts.device = device;
+        stepParts.autocast = runtime.precision.autocast();
+        stepParts.autocastDtype = autocastDtype(runtime.precision);
+        stepParts.labelSmoothing = config.labelSmoothing.enabled ? config.labelSmoothing.value : 0.0;
+        stepParts.gradClipMaxNorm = config.gradClip.enabled ? config.gradClip.maxNorm : 0.0;
+        if (reducer) stepParts.reduceGradients = [this] { reducer->synchronize(); };
     }
 
     CheckpointParts checkpointParts() {
@@ -229,74 +240,37 @@ struct Trainer::Impl {
         if (dir) saveCheckpoint(*dir, snapshot(), false, listener);
     }
 
-    struct StepResult {
-        double loss;
-        double gradNorm;
-    };
-
     /// One optimizer step at `schedulePosition` (steps into the run at the current process
     /// count, which sets the learning rate).
-    StepResult trainStep(const data::Batch& batch, int64_t schedulePosition) {
+    StepOutcome trainStep(const data::Batch& batch, int64_t schedulePosition) {
         const int64_t step = state.globalStep;
         // Copied from the loader's pinned memory without waiting; mixup and cutmix then run on
         // the device (their random choices come from the host generator, as on the CPU).
-        torch::Tensor images = batch.images.to(device, /*non_blocking=*/batch.images.is_pinned());
-        const auto labels = batch.labels.to(device, /*non_blocking=*/batch.labels.is_pinned());
-        torch::Tensor targets;
+        StepBatch b;
+        b.images = batch.images.to(device, /*non_blocking=*/batch.images.is_pinned());
+        b.labels = batch.labels.to(device, /*non_blocking=*/batch.labels.is_pinned());
         if (mix) {
             std::mt19937_64 rng(stepSeed(config.run.seed, step, kMixPurpose));
-            auto mixed = (*mix)(images, labels, rng);
-            images = mixed.images;
-            targets = mixed.targets;
+            auto mixed = (*mix)(b.images, b.labels, rng);
+            b.images = mixed.images;
+            b.softTargets = mixed.targets;
         }
         // Drop path draws from torch's generator: seed it per step.
         torch::manual_seed(stepSeed(config.run.seed, step, kTorchPurpose));
-
-        optimizer->setLearningRate(schedule->lrAt(schedulePosition));
-        optimizer->zeroGrad();
-        torch::Tensor logits;
-        {
-            AutocastGuard autocast(device, autocastDtype(runtime.precision), runtime.precision.autocast());
-            logits = model->forward(images);
+        const double scale = scaler.currentScale();
+        const auto result = runTrainStep(stepParts, b, schedule->lrAt(schedulePosition),
+                                         {step, state.epoch, state.stepInEpoch});
+        if (!result.applied) {
+            listener.onLog("step " + std::to_string(step + 1) + ": inf/NaN gradients at loss scale " +
+                           fixed(scale, 0) + "; update skipped, scale halved");
         }
-        const double smoothing = config.labelSmoothing.enabled ? config.labelSmoothing.value : 0.0;
-        const auto loss = targets.defined() ? softTargetCrossEntropy(logits, targets)
-                                            : labelSmoothingCrossEntropy(logits, labels, smoothing);
-        const double lossValue = loss.item<double>();
-        if (!std::isfinite(lossValue) && (!scaler.enabled() || scaler.currentScale() <= 1.0)) {
-            throw Error("the training loss became " + std::string(std::isnan(lossValue) ? "NaN" : "infinite") +
-                        " at step " + std::to_string(step + 1) + " (epoch " +
-                        std::to_string(state.epoch + 1) + ", batch " +
-                        std::to_string(state.stepInEpoch + 1) + "); lower optimizer.lr, keep " +
-                        "grad_clip enabled, or resume from the last checkpoint");
-        }
-        scaler.scale(loss).backward();
-        if (reducer) reducer->synchronize();  // every rank now holds the same mean gradient
-        const bool finite = scaler.unscale(optimizer->parameters());
-        const double gradNorm = config.gradClip.enabled
-                                    ? clipGradNorm(optimizer->parameters(), config.gradClip.maxNorm)
-                                    : globalGradNorm(optimizer->parameters());
-        if (finite) {
-            optimizer->step();
-            if (ema) ema->update(step);
-        } else if (scaler.enabled()) {
-            listener.onLog("step " + std::to_string(step + 1) +
-                           ": inf/NaN gradients at loss scale " + fixed(scaler.currentScale(), 0) +
-                           "; update skipped, scale halved");
-        } else {
-            throw Error("the gradients became non-finite at step " + std::to_string(step + 1) +
-                        " (epoch " + std::to_string(state.epoch + 1) + "); lower optimizer.lr " +
-                        "or keep grad_clip enabled");
-        }
-        scaler.update(finite);
-
         const int64_t n = batch.labels.size(0);
-        state.epochCorrect += logits.argmax(1).eq(labels).sum().item<int64_t>();
+        state.epochCorrect += result.correct;
         state.epochImages += n;
-        state.epochLossSum += lossValue * static_cast<double>(n);
+        state.epochLossSum += result.loss * static_cast<double>(n);
         ++state.globalStep;
         ++state.stepInEpoch;
-        return {lossValue, gradNorm};
+        return result;
     }
 
     EvalReport evaluateWeights(model::VisionMamba& m, const std::string& weights) {

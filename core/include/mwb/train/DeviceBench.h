@@ -1,7 +1,8 @@
 #pragma once
 // Train-step and scan figures of a model on one device, timed on the device itself (CUDA
 // events on a GPU) with peak memory from the caching allocator: what `mambawb bench --device`
-// and scripts/gpu-check report. Needs LibTorch only (no OpenCV, no data set).
+// and scripts/gpu-check report. The step is the one a run takes (train/StepRig.h). Needs
+// LibTorch only (no OpenCV, no data set).
 
 #include <torch/types.h>
 
@@ -9,11 +10,13 @@
 #include <string>
 
 #include "mwb/model/VisionMamba.h"
+#include "mwb/train/Config.h"
 
 namespace mwb::sys {
 
 struct DeviceBenchOptions {
     model::VisionMambaOptions model;      // the network (no drop path is timed)
+    train::Config recipe;                 // the step's optimizer, clipping, smoothing, EMA
     int64_t batch = 128;                  // images per step
     int64_t steps = 10;                   // timed steps, after 3 warm-up ones
     torch::Device device = torch::kCPU;

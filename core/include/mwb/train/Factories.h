@@ -13,7 +13,7 @@
 #include "mwb/model/VisionMamba.h"
 #include "mwb/train/Config.h"
 #include "mwb/train/ModelOptions.h"  // modelOptions, makeModel
-#include "mwb/train/Optimizer.h"
+#include "mwb/train/Optimizer.h"  // makeOptimizer
 
 namespace mwb::train {
 
@@ -40,10 +40,5 @@ std::shared_ptr<const data::Transform> makeEvalTransform(const Config& config,
 
 /// mixup.*, cutmix.* and label_smoothing.*, each as switched on.
 augment::MixupOptions mixupOptions(const Config& config);
-
-/// AdamW (optimizer.*) over `model`'s parameter groups: one per (layer id, decayed) pair, the
-/// LR scaled by layer_decay.rate^(depth + 1 - layer id) when layer decay is on, no weight
-/// decay on norms, biases and embeddings.
-std::unique_ptr<Optimizer> makeOptimizer(model::VisionMamba& model, const Config& config);
 
 }  // namespace mwb::train

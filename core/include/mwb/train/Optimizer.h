@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "mwb/model/VisionMamba.h"
 #include "mwb/train/Config.h"
 #include "mwb/train/ParamGroups.h"
 
@@ -39,5 +40,10 @@ private:
     std::vector<torch::Tensor> parameters_;
     std::unique_ptr<torch::optim::AdamW> adamw_;
 };
+
+/// AdamW (optimizer.*) over `model`'s parameter groups: one per (layer id, decayed) pair, the
+/// LR scaled by layer_decay.rate^(depth + 1 - layer id) when layer decay is on, no weight
+/// decay on norms, biases and embeddings. The depth is the model's own.
+std::unique_ptr<Optimizer> makeOptimizer(model::VisionMamba& model, const Config& recipe);
 
 }  // namespace mwb::train

@@ -1,16 +1,8 @@
-// MainWindow's data side: loading (cached per data config), download and the augmentation
-// preview. The window's other parts: MainWindow.cpp (layout, training, log) and
-// MainWindowRuns.cpp (the runs page and the settings).
-#include "MainWindow.h"
-#include "StudyController.h"
+#include "DataPreviewController.h"
 
+#include <QCoreApplication>
 #include <QFutureWatcher>
-#include <QLabel>
-#include <QMessageBox>
 #include <QPointer>
-#include <QProgressBar>
-#include <QPushButton>
-#include <QStatusBar>
 #include <QTimer>
 #include <QtConcurrent>
 #include <atomic>
@@ -20,9 +12,6 @@
 #include "mwb/data/CifarDownload.h"
 #include "mwb/data/DataPaths.h"
 #include "mwb/train/Factories.h"
-#include "mwb/widgets/AugmentationPreview.h"
-#include "mwb/widgets/EvalPanel.h"
-#include "mwb/widgets/RecipePanel.h"
 
 namespace mwb::gui {
 namespace {
@@ -64,32 +53,39 @@ QString augmentationSummary(const train::Config& c) {
 
 }  // namespace
 
-void MainWindow::scheduleDataRefresh() {
+DataPreviewController::DataPreviewController(std::function<train::Config()> recipe, QObject* parent)
+    : QObject(parent), recipe_(std::move(recipe)) {
+    timer_ = new QTimer(this);
+    timer_->setSingleShot(true);
+    timer_->setInterval(250);  // typing in a spin box should not reload data per key
+    connect(timer_, &QTimer::timeout, this, &DataPreviewController::refresh);
+}
+
+void DataPreviewController::recipeChanged() {
     previewPending_ = true;
-    dataTimer_->start();
+    timer_->start();
 }
 
-bool MainWindow::isBusy() const {
-    return training_ || studies_->isRunning() || evaluating_ || downloading_ || !loadingKey_.isEmpty() || previewPending_ ||
-           dataTimer_->isActive();
+bool DataPreviewController::isBusy() const {
+    return downloading_ || !loadingKey_.isEmpty() || previewPending_ || timer_->isActive();
 }
 
-void MainWindow::refreshData() {
-    const train::Config config = recipe_->config();
+void DataPreviewController::refresh() {
+    const train::Config config = recipe_();
     const QString key = dataKey(config);
     if (key == splitsKey_ && splits_) {
-        updatePreview();
+        drawPreview();
         return;
     }
     if (key == loadingKey_) return;  // that load is already running
     loadingKey_ = key;
-    recipe_->setDataInfo(tr("Loading %1…").arg(QString::fromStdString(config.data.dataset)));
+    Q_EMIT dataInfoChanged(tr("Loading %1…").arg(QString::fromStdString(config.data.dataset)));
     using Result = std::pair<std::shared_ptr<const data::DataSplits>, QString>;
     auto* watcher = new QFutureWatcher<Result>(this);
     connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, key] {
         const Result r = watcher->result();
         watcher->deleteLater();
-        dataLoaded(r.first, key, r.second);
+        loaded(r.first, key, r.second);
     });
     watcher->setFuture(QtConcurrent::run([config]() -> Result {
         try {
@@ -100,19 +96,19 @@ void MainWindow::refreshData() {
     }));
 }
 
-void MainWindow::dataLoaded(std::shared_ptr<const data::DataSplits> splits, const QString& key,
-                            const QString& error) {
+void DataPreviewController::loaded(std::shared_ptr<const data::DataSplits> splits, const QString& key,
+                                   const QString& error) {
     if (loadingKey_ == key) loadingKey_.clear();
-    if (key != dataKey(recipe_->config())) {  // the data config changed meanwhile
-        refreshData();
+    if (key != dataKey(recipe_())) {  // the data config changed meanwhile
+        refresh();
         return;
     }
     if (!splits) {
         splits_.reset();
         splitsKey_.clear();
         previewPending_ = false;
-        recipe_->setDataInfo(tr("<span style='color:#b00020'>%1</span>").arg(error.toHtmlEscaped()));
-        preview_->setPairs({}, tr("No preview: the data set could not be loaded."));
+        Q_EMIT dataInfoChanged(tr("<span style='color:#b00020'>%1</span>").arg(error.toHtmlEscaped()));
+        Q_EMIT previewChanged({}, tr("No preview: the data set could not be loaded."));
         return;
     }
     splits_ = std::move(splits);
@@ -120,23 +116,24 @@ void MainWindow::dataLoaded(std::shared_ptr<const data::DataSplits> splits, cons
     QStringList names;
     for (const auto& n : splits_->train.classNames) names << QString::fromStdString(n);
     const auto& img = splits_->train.images;
-    recipe_->setDataInfo(tr("%1 training and %2 test images, %3×%4×%5, %6 classes: %7")
-                             .arg(splits_->train.size())
-                             .arg(splits_->test.size())
-                             .arg(img.defined() ? img.size(1) : 0)
-                             .arg(img.defined() ? img.size(2) : 0)
-                             .arg(img.defined() ? img.size(3) : 0)
-                             .arg(names.size())
-                             .arg(names.join(", ")));
-    updatePreview();
+    Q_EMIT dataInfoChanged(tr("%1 training and %2 test images, %3×%4×%5, %6 classes: %7")
+                               .arg(splits_->train.size())
+                               .arg(splits_->test.size())
+                               .arg(img.defined() ? img.size(1) : 0)
+                               .arg(img.defined() ? img.size(2) : 0)
+                               .arg(img.defined() ? img.size(3) : 0)
+                               .arg(names.size())
+                               .arg(names.join(", ")));
+    drawPreview();
 }
 
-void MainWindow::updatePreview() {
+void DataPreviewController::drawPreview() {
     previewPending_ = false;
     if (!splits_) return;
     try {
-        const train::Config config = recipe_->config();
-        const auto items = augment::makePreview(train::trainPipelineOptions(config), splits_->train, kPreviewImages, previewSeed_);
+        const train::Config config = recipe_();
+        const auto items = augment::makePreview(train::trainPipelineOptions(config), splits_->train,
+                                                kPreviewImages, previewSeed_);
         std::vector<widgets::PreviewPair> pairs;
         for (const auto& item : items) {
             QStringList ops;
@@ -148,62 +145,53 @@ void MainWindow::updatePreview() {
             pairs.push_back({toQImage(item.original), toQImage(item.augmented), ops,
                              QString::fromStdString(item.label)});
         }
-        preview_->setPairs(pairs, augmentationSummary(config));
+        Q_EMIT previewChanged(pairs, augmentationSummary(config));
     } catch (const std::exception& e) {
-        preview_->setPairs({}, tr("No preview: %1").arg(QString::fromUtf8(e.what())));
+        Q_EMIT previewChanged({}, tr("No preview: %1").arg(QString::fromUtf8(e.what())));
     }
-    Q_EMIT previewUpdated();
 }
 
-void MainWindow::rerollPreview() {
+void DataPreviewController::reroll() {
     ++previewSeed_;
     previewPending_ = true;
-    refreshData();
+    refresh();
 }
 
-void MainWindow::downloadData() {
+void DataPreviewController::download() {
     if (downloading_) return;
-    const train::Config config = recipe_->config();
+    const train::Config config = recipe_();
     data::CifarArchive archive;
     try {
         archive = data::cifarArchive(config.data.dataset);
     } catch (const std::exception& e) {
-        showError(QString::fromUtf8(e.what()));
+        Q_EMIT errorOccurred(QString::fromUtf8(e.what()));
         return;
     }
     const std::string dir = data::resolveDataDir(config.data.dir);
     downloading_ = true;
-    statusLabel_->setText(tr("Downloading %1 into %2…")
-                              .arg(QString::fromStdString(archive.url), QString::fromStdString(dir)));
-    progress_->setRange(0, 0);
+    Q_EMIT downloadStarted(tr("Downloading %1 into %2…")
+                               .arg(QString::fromStdString(archive.url), QString::fromStdString(dir)));
     auto* watcher = new QFutureWatcher<QString>(this);
     connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher] {
         const QString error = watcher->result();
         watcher->deleteLater();
         downloading_ = false;
-        progress_->setRange(0, 1000);
-        progress_->setValue(error.isEmpty() ? 1000 : 0);
-        if (!error.isEmpty()) {
-            showError(error);
-            return;
-        }
-        statusLabel_->setText(tr("Download complete"));
+        Q_EMIT downloadFinished(error);
+        if (!error.isEmpty()) return;
         splitsKey_.clear();  // load the new files
-        scheduleDataRefresh();
+        recipeChanged();
     });
     // Progress arrives from the download thread: post at most one update per permille.
     auto lastPermille = std::make_shared<std::atomic<int>>(-1);
-    QPointer<QProgressBar> bar = progress_;
-    watcher->setFuture(QtConcurrent::run([archive, dir, bar, lastPermille]() -> QString {
+    QPointer<DataPreviewController> self = this;
+    watcher->setFuture(QtConcurrent::run([archive, dir, self, lastPermille]() -> QString {
         try {
-            data::downloadCifar(archive, dir, [bar, lastPermille](int64_t got, int64_t total) {
+            data::downloadCifar(archive, dir, [self, lastPermille](int64_t got, int64_t total) {
                 if (total <= 0) return;
                 const int permille = static_cast<int>(1000 * got / total);
                 if (lastPermille->exchange(permille) == permille) return;
-                QMetaObject::invokeMethod(qApp, [bar, permille] {
-                    if (!bar) return;
-                    bar->setRange(0, 1000);
-                    bar->setValue(permille);
+                QMetaObject::invokeMethod(qApp, [self, permille] {
+                    if (self) Q_EMIT self->downloadProgress(permille);
                 }, Qt::QueuedConnection);
             });
             return {};
