@@ -18,6 +18,7 @@
 #include "MainWindow.h"
 #include "StudyController.h"
 #include "StudyWorker.h"
+#include "TrainingController.h"
 #include "mwb/io/AdviceLog.h"
 #include "mwb/io/MetricsLog.h"
 #include "mwb/io/RunDirectory.h"
@@ -387,6 +388,39 @@ private Q_SLOTS:
         if (QTest::currentTestFailed()) return;
         w.stopTraining();
         QVERIFY(finished.wait(60000) || !finished.isEmpty());
+    }
+
+    /// The controller alone, without a window: its states follow the requests and the
+    /// engine's reports, and requests that do not apply change nothing.
+    void trainingControllerFollowsTheRunsStates() {
+        mwb::gui::TrainingController c;
+        QStringList states;
+        connect(&c, &mwb::gui::TrainingController::stateChanged, &c, [&] {
+            states << QStringLiteral("%1%2%3").arg(c.isRunning() ? "run" : "idle",
+                                                   c.isPaused() ? "+paused" : "",
+                                                   c.isStopping() ? "+stopping" : "");
+        });
+        c.setPaused(true);  // idle: nothing to pause or stop
+        c.stop();
+        QVERIFY(states.isEmpty());
+        QSignalSpy started(&c, &mwb::gui::TrainingController::runStarted);
+        QSignalSpy steps(&c, &mwb::gui::TrainingController::stepReported);
+        QSignalSpy finished(&c, &mwb::gui::TrainingController::finished);
+        c.train(tinyConfig(500), 1);
+        c.train(tinyConfig(1), 1);  // one run at a time: ignored
+        QTRY_VERIFY_WITH_TIMEOUT(steps.count() > 1, 120000);
+        QCOMPARE(started.count(), 1);
+        c.setPaused(true);
+        c.setPaused(false);
+        c.stop();
+        c.stop();  // already stopping
+        QVERIFY(finished.wait(60000) || !finished.isEmpty());
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(finished.last()[1].toBool(), true);
+        QCOMPARE(states, (QStringList{"run", "run+paused", "run", "run+stopping", "idle"}));
+        QVERIFY(!c.runDir().isEmpty());
+        QCOMPARE(finished.last()[0].toString(), c.runDir());
+        QVERIFY(QFile::exists(c.runDir() + "/checkpoints/last.pt"));
     }
 
     void closingDuringTrainingAsksThenStops() {
