@@ -17,6 +17,7 @@
 #include "mwb/Error.h"
 #include "mwb/io/Checkpoint.h"
 #include "mwb/train/Factories.h"
+#include "TestPaths.h"
 
 using namespace mwb;
 using namespace std::string_literals;  // "..."s keeps the NUL bytes of opcodes' arguments
@@ -24,7 +25,7 @@ using namespace std::string_literals;  // "..."s keeps the NUL bytes of opcodes'
 namespace {
 
 std::string fixture(const std::string& name) {
-    return std::string(MWB_SOURCE_DIR) + "/tests/core/fixtures/checkpoints/" + name;
+    return mwb::test::sourceDir() + "/tests/core/fixtures/checkpoints/" + name;
 }
 
 std::string fileBytes(const std::string& path) {

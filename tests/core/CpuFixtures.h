@@ -8,12 +8,13 @@
 #include <string>
 
 #include "mwb/sys/CpuFeatures.h"
+#include "TestPaths.h"
 
 namespace mwb::test {
 
 /// The text of tests/core/fixtures/cpu/<name>; a missing file fails the test.
 inline std::string cpuFixture(const std::string& name) {
-    const std::string path = std::string(MWB_SOURCE_DIR) + "/tests/core/fixtures/cpu/" + name;
+    const std::string path = mwb::test::sourceDir() + "/tests/core/fixtures/cpu/" + name;
     std::ifstream in(path);
     EXPECT_TRUE(in) << "missing fixture " << path;
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};

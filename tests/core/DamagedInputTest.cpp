@@ -17,6 +17,7 @@
 #include "mwb/train/ConfigJson.h"
 #include "mwb/train/ConfigSchema.h"
 #include "mwb/train/EventStream.h"
+#include "TestPaths.h"
 
 namespace fs = std::filesystem;
 using namespace mwb;
@@ -25,7 +26,7 @@ using mwb::test::expectError;
 namespace {
 
 std::string fixture(const std::string& name) {
-    return std::string(MWB_SOURCE_DIR) + "/tests/core/fixtures/damaged/" + name;
+    return mwb::test::sourceDir() + "/tests/core/fixtures/damaged/" + name;
 }
 
 std::string textOf(const std::string& path) {

@@ -23,6 +23,7 @@
 #include "mwb/train/ConfigJson.h"
 #include "mwb/train/Presets.h"
 #include "mwb/train/Trainer.h"
+#include "TestPaths.h"
 
 namespace fs = std::filesystem;
 
@@ -46,7 +47,7 @@ TrainRun train(const std::string& name, const std::string& extra) {
     const fs::path out = fs::temp_directory_path() /
                          ("mwb_dp_" + name + "_" + std::to_string(::getpid()));
     fs::remove_all(out);
-    const std::string cmd = std::string(MWB_CLI) + kCommon + " --out " + out.string() +
+    const std::string cmd = mwb::test::cliProgram() + kCommon + " --out " + out.string() +
                             " --set run.name=" + name + " " + extra + " > " +
                             (out.string() + ".log") + " 2>&1";
     return {out, std::system(cmd.c_str())};
@@ -104,7 +105,7 @@ std::string readText(const fs::path& path) {
 // `mambawb` with `args` in the background, its output in `log`; returns its pid (exec keeps
 // the shell's pid, so the pid is the launcher's).
 pid_t startCli(const std::string& args, const fs::path& log) {
-    const std::string cmd = "exec " + std::string(MWB_CLI) + " " + args + " > " + log.string() + " 2>&1";
+    const std::string cmd = "exec " + mwb::test::cliProgram() + " " + args + " > " + log.string() + " 2>&1";
     const pid_t pid = fork();
     if (pid == 0) {
         execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
@@ -155,7 +156,7 @@ TEST(DataParallelEvaluation, TwoProcessesGiveTheCountsOfOne) {
     const fs::path checkpoint = onlyRunDir(run.out) / "checkpoints/last.pt";
     auto evaluate = [&](const std::string& extra, const std::string& name) {
         const fs::path log = run.out / (name + ".json");
-        const std::string cmd = std::string(MWB_CLI) + " --threads 1 eval --checkpoint " +
+        const std::string cmd = mwb::test::cliProgram() + " --threads 1 eval --checkpoint " +
                                 checkpoint.string() + " --batch-size 256 --json " + extra + " > " +
                                 log.string() + " 2> " + log.string() + ".err";
         EXPECT_EQ(std::system(cmd.c_str()), 0) << readText(log.string() + ".err");
@@ -272,7 +273,7 @@ TEST(DataParallelTraining, ResumesWithMoreProcesses) {
     ASSERT_EQ(first.state.globalStep, kStepsOneProcess);
     EXPECT_EQ(first.state.worldSize, 1);
 
-    const std::string cmd = std::string(MWB_CLI) + " train --resume " + runDir + " --nproc 2 > " +
+    const std::string cmd = mwb::test::cliProgram() + " train --resume " + runDir + " --nproc 2 > " +
                             out.string() + "/resume.log 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << readText(out / "resume.log");
     const auto last = mwb::io::readCheckpoint(runDir + "/checkpoints/last.pt");
@@ -315,7 +316,7 @@ TEST(DataParallelTraining, StopsTogetherAndResumesWithFewerProcesses) {
     EXPECT_EQ(stopped.state.globalStep,
               stopped.state.epoch * kStepsTwoProcesses + stopped.state.stepInEpoch);
 
-    const std::string cmd = std::string(MWB_CLI) + " train --resume " + runDir.string() + " > " +
+    const std::string cmd = mwb::test::cliProgram() + " train --resume " + runDir.string() + " > " +
                             log.string() + ".resume 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << readText(log.string() + ".resume");
     const auto last = mwb::io::readCheckpoint((runDir / "checkpoints/last.pt").string());

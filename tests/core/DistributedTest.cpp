@@ -15,6 +15,7 @@
 #include "mwb/dist/GradientReducer.h"
 #include "mwb/dist/LocalLauncher.h"
 #include "TestFiles.h"
+#include "TestPaths.h"
 
 namespace fs = std::filesystem;
 using namespace mwb::dist;
@@ -24,7 +25,7 @@ namespace {
 using mwb::test::TempDir;
 
 LaunchResult launch(int n, const std::string& mode, const std::string& arg) {
-    return launchLocalWorkers(n, MWB_DIST_TEST_WORKER,
+    return launchLocalWorkers(n, mwb::test::distTestWorker(),
                               {"mwb_dist_test_worker", mode, arg}, /*graceSeconds=*/5);
 }
 

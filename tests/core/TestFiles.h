@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mwb/Error.h"
+#include "TestPaths.h"
 
 namespace mwb::test {
 
@@ -51,7 +52,7 @@ private:
 /// A fresh, empty folder build/test-tmp/<name>. Unlike TempDir it stays after the test, so
 /// a failed run's files (checkpoints, metrics) can be inspected.
 inline std::string tempDir(const std::string& name) {
-    const auto dir = std::filesystem::path(MWB_BINARY_DIR) / "test-tmp" / name;
+    const auto dir = std::filesystem::path(mwb::test::binaryDir()) / "test-tmp" / name;
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     return dir.string();
