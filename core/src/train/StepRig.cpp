@@ -22,6 +22,7 @@ StepRig::StepRig(const StepRigOptions& o) {
     batch_.images = torch::randn({o.batch, m.inChannels, m.imageSize, m.imageSize}).to(o.device);
     batch_.labels = torch::randint(0, m.numClasses, {o.batch}, torch::kLong).to(o.device);
 
+    parts_ = recipeStepParts(recipe);
     parts_.model = &model_;
     parts_.optimizer = optimizer_.get();
     parts_.scaler = &scaler_;
@@ -29,8 +30,6 @@ StepRig::StepRig(const StepRigOptions& o) {
     parts_.device = o.device;
     parts_.autocast = o.precision != torch::kFloat;
     parts_.autocastDtype = parts_.autocast ? o.precision : torch::kBFloat16;
-    parts_.labelSmoothing = recipe.labelSmoothing.enabled ? recipe.labelSmoothing.value : 0.0;
-    parts_.gradClipMaxNorm = recipe.gradClip.enabled ? recipe.gradClip.maxNorm : 0.0;
     lr_ = recipe.optimizer.lr;
 }
 

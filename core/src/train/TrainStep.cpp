@@ -20,6 +20,13 @@ std::string stepName(const StepPlace& place) {
 
 }  // namespace
 
+TrainStepParts recipeStepParts(const Config& recipe) {
+    TrainStepParts parts;
+    parts.labelSmoothing = recipe.labelSmoothing.enabled ? recipe.labelSmoothing.value : 0.0;
+    parts.gradClipMaxNorm = recipe.gradClip.enabled ? recipe.gradClip.maxNorm : 0.0;
+    return parts;
+}
+
 StepOutcome runTrainStep(const TrainStepParts& parts, const StepBatch& batch, double lr,
                          const StepPlace& place) {
     Optimizer& optimizer = *parts.optimizer;

@@ -139,6 +139,7 @@ struct Trainer::Impl {
         }
         advisor = std::make_unique<AdviceMonitor>(config);
 
+        stepParts = recipeStepParts(config);
         stepParts.model = &model;
         stepParts.optimizer = optimizer.get();
         stepParts.scaler = &scaler;
@@ -146,8 +147,6 @@ struct Trainer::Impl {
         stepParts.device = device;
         stepParts.autocast = runtime.precision.autocast();
         stepParts.autocastDtype = autocastDtype(runtime.precision);
-        stepParts.labelSmoothing = config.labelSmoothing.enabled ? config.labelSmoothing.value : 0.0;
-        stepParts.gradClipMaxNorm = config.gradClip.enabled ? config.gradClip.maxNorm : 0.0;
         if (reducer) stepParts.reduceGradients = [this] { reducer->synchronize(); };
     }
 
@@ -240,9 +239,8 @@ struct Trainer::Impl {
         if (dir) saveCheckpoint(*dir, snapshot(), false, listener);
     }
 
-    /// One optimizer step at `schedulePosition` (steps into the run at the current process
-    /// count, which sets the learning rate).
-    StepOutcome trainStep(const data::Batch& batch, int64_t schedulePosition) {
+    /// One optimizer step at learning rate `lr`.
+    StepOutcome trainStep(const data::Batch& batch, double lr) {
         const int64_t step = state.globalStep;
         // Copied from the loader's pinned memory without waiting; mixup and cutmix then run on
         // the device (their random choices come from the host generator, as on the CPU).
@@ -258,7 +256,7 @@ struct Trainer::Impl {
         // Drop path draws from torch's generator: seed it per step.
         torch::manual_seed(stepSeed(config.run.seed, step, kTorchPurpose));
         const double scale = scaler.currentScale();
-        const auto result = runTrainStep(stepParts, b, schedule->lrAt(schedulePosition),
+        const auto result = runTrainStep(stepParts, b, lr,
                                          {step, state.epoch, state.stepInEpoch});
         if (!result.applied) {
             listener.onLog("step " + std::to_string(step + 1) + ": inf/NaN gradients at loss scale " +
@@ -376,7 +374,7 @@ struct Trainer::Impl {
                 // process count: equal to the global step unless a resume changed the count.
                 const int64_t position = state.epoch * stepsPerEpoch + state.stepInEpoch;
                 const double lr = schedule->lrAt(position);
-                const auto result = trainStep(*batch, position);
+                const auto result = trainStep(*batch, lr);
                 meter.addStep(batch->labels.size(0));
                 const bool endOfEpoch = state.stepInEpoch == stepsPerEpoch;
                 StepMetrics s;  // every step goes to the advisor, every reported one out

@@ -12,6 +12,7 @@
 
 #include "mwb/model/VisionMamba.h"
 #include "mwb/train/AmpScaler.h"
+#include "mwb/train/Config.h"
 #include "mwb/train/Ema.h"
 #include "mwb/train/Optimizer.h"
 
@@ -30,6 +31,10 @@ struct TrainStepParts {
     double gradClipMaxNorm = 0.0;               // 0: no clipping (the norm is still measured)
     std::function<void()> reduceGradients;      // data parallel: average every rank's gradients
 };
+
+/// The step's settings that come from the recipe (label_smoothing.*, grad_clip.*), the same
+/// for the trainer and the bench's rig; the caller adds the parts and the device.
+TrainStepParts recipeStepParts(const Config& recipe);
 
 /// One batch on the step's device. `softTargets` (mixup, cutmix) replaces the labels in the
 /// loss when defined; accuracy always counts against `labels`.
