@@ -12,9 +12,9 @@
 #include <string>
 
 #include "mwb/Error.h"
-#include "mwb/train/ModelOptions.h"
-#include "mwb/model/ModelPresets.h"
-#include "mwb/train/DeviceBench.h"
+#include "mwb/step/ModelOptions.h"
+#include "mwb/config/ModelPresets.h"
+#include "mwb/step/DeviceBench.h"
 
 namespace {
 

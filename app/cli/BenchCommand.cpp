@@ -17,21 +17,21 @@
 #include "mwb/Error.h"
 #include "mwb/train/Factories.h"
 #include "mwb/train/Runtime.h"
-#include "mwb/model/ModelPresets.h"
+#include "mwb/config/ModelPresets.h"
 #include "mwb/model/ModelSummary.h"
 #include "mwb/ops/CpuIsa.h"
 #include "mwb/ops/SelectiveScan.h"
 #include "mwb/data/DataPaths.h"
 #include "mwb/data/PipelineBench.h"
 #include "mwb/sys/Device.h"
-#include "mwb/train/DeviceBench.h"
+#include "mwb/step/DeviceBench.h"
 #include "mwb/sys/GemmProbe.h"
 #include "mwb/sys/OpProfile.h"
 #include "mwb/sys/Threads.h"
-#include "mwb/train/Precision.h"
-#include "mwb/train/Presets.h"
+#include "mwb/step/Precision.h"
+#include "mwb/config/Presets.h"
 #include "mwb/train/RunInfo.h"
-#include "mwb/train/StepRig.h"
+#include "mwb/step/StepRig.h"
 
 namespace mwb::cli {
 namespace {
@@ -98,7 +98,7 @@ double scanSeconds(const ScanArgs& a, int reps, Scan scan, bool warmUp = true) {
         warmUp);
 }
 
-/// The rig of a timed train step: the recipe's step (train/TrainStep.h) on one fixed batch.
+/// The rig of a timed train step: the recipe's step (step/TrainStep.h) on one fixed batch.
 train::StepRig makeRig(const train::Config& config, int64_t batch, bool bf16) {
     train::StepRigOptions r;
     r.model = train::modelOptions(config);

@@ -1,8 +1,8 @@
 #include "ConfigOptions.h"
 
 #include "mwb/Error.h"
-#include "mwb/train/ConfigJson.h"
-#include "mwb/train/Presets.h"
+#include "mwb/config/ConfigJson.h"
+#include "mwb/config/Presets.h"
 
 namespace mwb::cli {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "mwb/train/Config.h"
+#include "mwb/config/Config.h"
 
 namespace mwb::cli {
 

@@ -3,7 +3,7 @@
 // SIGTERM stop after the current step (a checkpoint is saved), SIGUSR1 pauses between steps
 // and SIGUSR2 resumes.
 
-#include "mwb/train/TrainListener.h"
+#include "mwb/config/TrainListener.h"
 
 namespace mwb::cli {
 

@@ -11,7 +11,7 @@
 #include "ProgressPrinter.h"
 #include "mwb/Error.h"
 #include "mwb/train/Evaluator.h"
-#include "mwb/train/MetricsJson.h"
+#include "mwb/config/MetricsJson.h"
 
 namespace mwb::cli {
 namespace {

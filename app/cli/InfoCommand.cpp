@@ -14,7 +14,7 @@
 #include "mwb/sys/GpuInfo.h"
 #include "mwb/sys/GemmProbe.h"
 #include "mwb/sys/Threads.h"
-#include "mwb/train/Precision.h"
+#include "mwb/step/Precision.h"
 
 namespace mwb::cli {
 

@@ -11,10 +11,10 @@
 #include "Commands.h"
 #include "mwb/Error.h"
 #include "mwb/augment/Preview.h"
-#include "mwb/io/AtomicFile.h"
-#include "mwb/train/ConfigJson.h"
+#include "mwb/config/AtomicFile.h"
+#include "mwb/config/ConfigJson.h"
 #include "mwb/train/Factories.h"
-#include "mwb/train/Presets.h"
+#include "mwb/config/Presets.h"
 
 namespace mwb::cli {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <ostream>
 
-#include "mwb/train/TrainListener.h"
+#include "mwb/config/TrainListener.h"
 
 namespace mwb::cli {
 

@@ -17,7 +17,7 @@
 #include "ProgressPrinter.h"
 #include "mwb/Error.h"
 #include "mwb/study/StudyChart.h"
-#include "mwb/study/StudyFile.h"
+#include "mwb/config/StudyFile.h"
 #include "mwb/study/StudyRunner.h"
 
 namespace mwb::cli {

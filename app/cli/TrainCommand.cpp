@@ -14,8 +14,8 @@
 #include "ProgressPrinter.h"
 #include "mwb/Error.h"
 #include "mwb/sys/Threads.h"
-#include "mwb/train/ConfigJson.h"
-#include "mwb/train/EventStream.h"
+#include "mwb/config/ConfigJson.h"
+#include "mwb/config/EventStream.h"
 #include "mwb/train/Trainer.h"
 
 namespace mwb::cli {
@@ -26,7 +26,7 @@ struct TrainOptions {
     std::string outDir;
     std::string resumeDir;
     bool printConfig = false;
-    bool events = false;  // report as JSON lines (train/EventStream.h) instead of text
+    bool events = false;  // report as JSON lines (config/EventStream.h) instead of text
     int nproc = 1;  // data-parallel worker processes to start on this machine
 };
 

@@ -10,7 +10,7 @@
 #include <memory>
 #include <vector>
 
-#include "mwb/train/Config.h"
+#include "mwb/config/Config.h"
 #include "mwb/widgets/AugmentationPreview.h"
 
 class QTimer;

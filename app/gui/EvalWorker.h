@@ -6,8 +6,8 @@
 #include <QString>
 #include <vector>
 
-#include "mwb/train/Metrics.h"
-#include "mwb/train/TrainListener.h"
+#include "mwb/config/Metrics.h"
+#include "mwb/config/TrainListener.h"
 #include "mwb/widgets/ImageGallery.h"
 
 namespace mwb::gui {

@@ -9,9 +9,9 @@
 #include <functional>
 #include <memory>
 
-#include "mwb/train/Advice.h"
-#include "mwb/train/Config.h"
-#include "mwb/train/Metrics.h"
+#include "mwb/config/Advice.h"
+#include "mwb/config/Config.h"
+#include "mwb/config/Metrics.h"
 
 class QAction;
 class QLabel;

@@ -8,7 +8,7 @@
 #include "StudyWorker.h"
 #include "TrainingWorker.h"
 #include "mwb/Error.h"
-#include "mwb/study/StudyFile.h"
+#include "mwb/config/StudyFile.h"
 #include "mwb/study/StudyRunner.h"
 #include "mwb/widgets/MetaTypes.h"
 #include "mwb/widgets/StudyPanel.h"

@@ -8,7 +8,7 @@
 #include <QThread>
 #include <functional>
 
-#include "mwb/train/Config.h"
+#include "mwb/config/Config.h"
 
 namespace mwb::widgets {
 class StudyPanel;

@@ -6,7 +6,7 @@
 #include <QString>
 #include <vector>
 
-#include "mwb/study/StudyListener.h"
+#include "mwb/config/StudyListener.h"
 
 namespace mwb::gui {
 

@@ -8,10 +8,10 @@
 #include <QString>
 #include <QThread>
 
-#include "mwb/train/Advice.h"
-#include "mwb/train/Config.h"
-#include "mwb/train/Metrics.h"
-#include "mwb/train/TrainListener.h"
+#include "mwb/config/Advice.h"
+#include "mwb/config/Config.h"
+#include "mwb/config/Metrics.h"
+#include "mwb/config/TrainListener.h"
 
 namespace mwb::gui {
 

@@ -9,8 +9,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
-#include "mwb/train/ConfigJson.h"
-#include "mwb/train/EventStream.h"
+#include "mwb/config/ConfigJson.h"
+#include "mwb/config/EventStream.h"
 #include "mwb/train/Trainer.h"
 
 namespace mwb::gui {

@@ -8,9 +8,9 @@
 #include <QObject>
 #include <QString>
 
-#include "mwb/train/Config.h"
-#include "mwb/train/Metrics.h"
-#include "mwb/train/TrainListener.h"
+#include "mwb/config/Config.h"
+#include "mwb/config/Metrics.h"
+#include "mwb/config/TrainListener.h"
 
 namespace mwb::gui {
 
@@ -50,7 +50,7 @@ Q_SIGNALS:
     void started(const mwb::train::RunStart& run);
     void stepReported(const mwb::train::StepMetrics& step);
     void epochReported(const mwb::train::EpochMetrics& epoch);
-    /// The engine's advice (train/Advice.h), at most one at a time.
+    /// The engine's advice (config/Advice.h), at most one at a time.
     void adviceReported(const mwb::train::Advice& advice);
     void logLine(const QString& line);
     /// The engine threw; `message` is its text.

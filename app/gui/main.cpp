@@ -17,7 +17,7 @@
 #include "StudyController.h"
 #include "mwb/sys/ProcessTuning.h"
 #include "mwb/sys/Threads.h"
-#include "mwb/train/ConfigJson.h"
+#include "mwb/config/ConfigJson.h"
 #include "mwb/widgets/RecipePanel.h"
 
 namespace {

@@ -6,8 +6,8 @@
 
 #include "TestFiles.h"
 #include "mwb/Error.h"
-#include "mwb/io/AdviceLog.h"
-#include "mwb/io/RunDirectory.h"
+#include "mwb/config/AdviceLog.h"
+#include "mwb/config/RunDirectory.h"
 
 using namespace mwb;
 

@@ -8,9 +8,9 @@
 #include <limits>
 
 #include "mwb/Error.h"
-#include "mwb/train/Advice.h"
-#include "mwb/train/ConfigJson.h"
-#include "mwb/train/Presets.h"
+#include "mwb/config/Advice.h"
+#include "mwb/config/ConfigJson.h"
+#include "mwb/config/Presets.h"
 
 using namespace mwb::train;
 

@@ -3,7 +3,7 @@
 #include <limits>
 
 #include "TestTensors.h"
-#include "mwb/train/AmpScaler.h"
+#include "mwb/step/AmpScaler.h"
 
 using namespace mwb::train;
 

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "mwb/train/Autocast.h"
+#include "mwb/step/Autocast.h"
 
 using mwb::train::AutocastGuard;
 

@@ -11,8 +11,8 @@
 #include "TinyNet.h"
 #include "mwb/Error.h"
 #include "mwb/io/Checkpoint.h"
-#include "mwb/train/ConfigJson.h"
-#include "mwb/train/Optimizer.h"
+#include "mwb/config/ConfigJson.h"
+#include "mwb/step/Optimizer.h"
 #include "TestFiles.h"
 
 namespace fs = std::filesystem;

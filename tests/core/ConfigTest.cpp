@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "mwb/Error.h"
-#include "mwb/train/ConfigJson.h"
-#include "mwb/train/ConfigSchema.h"
+#include "mwb/config/ConfigJson.h"
+#include "mwb/config/ConfigSchema.h"
 
 using mwb::Error;
 using json = nlohmann::ordered_json;

@@ -12,11 +12,11 @@
 
 #include "TestFiles.h"
 #include "mwb/Error.h"
-#include "mwb/io/MetricsLog.h"
-#include "mwb/io/RunIndex.h"
-#include "mwb/train/ConfigJson.h"
-#include "mwb/train/ConfigSchema.h"
-#include "mwb/train/EventStream.h"
+#include "mwb/config/MetricsLog.h"
+#include "mwb/config/RunIndex.h"
+#include "mwb/config/ConfigJson.h"
+#include "mwb/config/ConfigSchema.h"
+#include "mwb/config/EventStream.h"
 #include "TestPaths.h"
 
 namespace fs = std::filesystem;

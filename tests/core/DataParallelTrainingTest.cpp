@@ -20,8 +20,8 @@
 
 #include "ChildProcesses.h"
 #include "mwb/io/Checkpoint.h"
-#include "mwb/train/ConfigJson.h"
-#include "mwb/train/Presets.h"
+#include "mwb/config/ConfigJson.h"
+#include "mwb/config/Presets.h"
 #include "mwb/train/Trainer.h"
 #include "TestPaths.h"
 

@@ -5,7 +5,7 @@
 #include <torch/torch.h>
 
 #include "mwb/Error.h"
-#include "mwb/train/DeviceBench.h"
+#include "mwb/step/DeviceBench.h"
 
 TEST(DeviceBench, MeasuresStepsAndScanPathsOnTheCpu) {
     mwb::sys::DeviceBenchOptions o;

@@ -2,7 +2,7 @@
 
 #include "TinyNet.h"
 #include "mwb/Error.h"
-#include "mwb/train/Ema.h"
+#include "mwb/step/Ema.h"
 
 using namespace mwb::train;
 using mwb::test::TinyNet;

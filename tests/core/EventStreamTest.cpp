@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "mwb/Error.h"
-#include "mwb/train/ConfigJson.h"
-#include "mwb/train/EventStream.h"
+#include "mwb/config/ConfigJson.h"
+#include "mwb/config/EventStream.h"
 
 using namespace mwb::train;
 

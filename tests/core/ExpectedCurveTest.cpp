@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "mwb/Error.h"
-#include "mwb/train/ExpectedCurve.h"
-#include "mwb/train/Presets.h"
+#include "mwb/config/ExpectedCurve.h"
+#include "mwb/config/Presets.h"
 
 using namespace mwb::train;
 

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "TestTensors.h"
-#include "mwb/train/GradClip.h"
+#include "mwb/step/GradClip.h"
 
 using namespace mwb::train;
 

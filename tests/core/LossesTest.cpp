@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "mwb/train/Losses.h"
+#include "mwb/step/Losses.h"
 
 using namespace mwb::train;
 

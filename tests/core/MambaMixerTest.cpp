@@ -2,7 +2,7 @@
 #include <torch/torch.h>
 
 #include "mwb/model/MambaMixer.h"
-#include "mwb/train/Autocast.h"
+#include "mwb/step/Autocast.h"
 
 using mwb::model::MambaMixer;
 using mwb::model::MambaMixerOptions;

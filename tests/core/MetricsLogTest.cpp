@@ -4,7 +4,7 @@
 #include <fstream>
 
 #include "mwb/Error.h"
-#include "mwb/io/MetricsLog.h"
+#include "mwb/config/MetricsLog.h"
 #include "TestFiles.h"
 
 namespace fs = std::filesystem;

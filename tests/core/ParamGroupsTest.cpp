@@ -5,8 +5,8 @@
 
 #include "TinyNet.h"
 #include "mwb/Error.h"
-#include "mwb/train/Optimizer.h"
-#include "mwb/train/ParamGroups.h"
+#include "mwb/step/Optimizer.h"
+#include "mwb/step/ParamGroups.h"
 
 using namespace mwb::train;
 using mwb::test::TinyNet;

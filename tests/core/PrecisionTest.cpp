@@ -4,7 +4,7 @@
 
 #include "CpuFixtures.h"
 #include "mwb/sys/CpuFeatures.h"
-#include "mwb/train/Precision.h"
+#include "mwb/step/Precision.h"
 
 namespace {
 

@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "mwb/Error.h"
-#include "mwb/train/ConfigJson.h"
-#include "mwb/train/Presets.h"
+#include "mwb/config/ConfigJson.h"
+#include "mwb/config/Presets.h"
 
 using namespace mwb::train;
 

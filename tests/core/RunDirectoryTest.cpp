@@ -3,10 +3,10 @@
 #include <filesystem>
 
 #include "mwb/Error.h"
-#include "mwb/io/MetricsLog.h"
-#include "mwb/io/RunDirectory.h"
-#include "mwb/io/RunIndex.h"
-#include "mwb/train/ConfigJson.h"
+#include "mwb/config/MetricsLog.h"
+#include "mwb/config/RunDirectory.h"
+#include "mwb/config/RunIndex.h"
+#include "mwb/config/ConfigJson.h"
 #include "TestFiles.h"
 
 namespace fs = std::filesystem;

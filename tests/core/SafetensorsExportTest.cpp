@@ -7,7 +7,7 @@
 #include "TinyNet.h"
 #include "mwb/Error.h"
 #include "mwb/io/SafetensorsExport.h"
-#include "mwb/train/ConfigJson.h"
+#include "mwb/config/ConfigJson.h"
 #include "TestFiles.h"
 
 namespace fs = std::filesystem;

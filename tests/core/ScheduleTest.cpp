@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "mwb/Error.h"
-#include "mwb/train/Schedule.h"
+#include "mwb/step/Schedule.h"
 
 using namespace mwb::train;
 

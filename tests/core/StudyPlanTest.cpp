@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "mwb/Error.h"
-#include "mwb/study/StudyPlan.h"
-#include "mwb/train/Presets.h"
+#include "mwb/config/StudyPlan.h"
+#include "mwb/config/Presets.h"
 #include "TestFiles.h"
 
 using namespace mwb;

@@ -4,9 +4,9 @@
 #include <fstream>
 
 #include "mwb/Error.h"
-#include "mwb/study/StudyFile.h"
+#include "mwb/config/StudyFile.h"
 #include "mwb/study/StudyRunner.h"
-#include "mwb/train/Presets.h"
+#include "mwb/config/Presets.h"
 #include "TestFiles.h"
 
 namespace fs = std::filesystem;

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "mwb/study/StudyTable.h"
+#include "mwb/config/StudyTable.h"
 
 using namespace mwb;
 using study::Verdict;

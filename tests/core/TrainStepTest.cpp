@@ -1,4 +1,4 @@
-// The recipe's train step (train/TrainStep.h), the one the trainer runs and bench times: it
+// The recipe's train step (step/TrainStep.h), the one the trainer runs and bench times: it
 // learns its batch, refuses a non-finite loss without touching the weights, and under loss
 // scaling skips an overflowing update and halves the scale.
 
@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "mwb/Error.h"
-#include "mwb/train/StepRig.h"
-#include "mwb/train/TrainStep.h"
+#include "mwb/step/StepRig.h"
+#include "mwb/step/TrainStep.h"
 
 namespace {
 

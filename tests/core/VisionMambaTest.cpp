@@ -3,11 +3,11 @@
 
 #include "mwb/Error.h"
 #include "mwb/model/DropPath.h"
-#include "mwb/model/ModelPresets.h"
+#include "mwb/config/ModelPresets.h"
 #include "mwb/model/ModelSummary.h"
 #include "mwb/model/VisionMamba.h"
 #include "mwb/sys/Threads.h"
-#include "mwb/train/Autocast.h"
+#include "mwb/step/Autocast.h"
 #include "mwb/train/Factories.h"
 
 using namespace mwb::model;

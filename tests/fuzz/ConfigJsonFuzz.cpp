@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "FuzzCommon.h"
-#include "mwb/train/ConfigJson.h"
-#include "mwb/train/ConfigSchema.h"
+#include "mwb/config/ConfigJson.h"
+#include "mwb/config/ConfigSchema.h"
 
 using namespace mwb;
 

@@ -11,8 +11,8 @@
 #include <set>
 
 #include "FuzzCommon.h"
-#include "mwb/train/ConfigJson.h"
-#include "mwb/train/ConfigSchema.h"
+#include "mwb/config/ConfigJson.h"
+#include "mwb/config/ConfigSchema.h"
 
 using namespace mwb;
 

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "FuzzCommon.h"
-#include "mwb/train/EventStream.h"
+#include "mwb/config/EventStream.h"
 
 using namespace mwb;
 

@@ -15,12 +15,12 @@
 #include <sstream>
 
 #include "mwb/Error.h"
-#include "mwb/io/MetricsLog.h"
-#include "mwb/train/ConfigJson.h"
-#include "mwb/train/ConfigSchema.h"
-#include "mwb/train/EventStream.h"
-#include "mwb/train/MetricFields.h"
-#include "mwb/train/Presets.h"
+#include "mwb/config/MetricsLog.h"
+#include "mwb/config/ConfigJson.h"
+#include "mwb/config/ConfigSchema.h"
+#include "mwb/config/EventStream.h"
+#include "mwb/config/MetricFields.h"
+#include "mwb/config/Presets.h"
 
 using namespace mwb;
 namespace fs = std::filesystem;

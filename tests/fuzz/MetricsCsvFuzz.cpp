@@ -3,7 +3,7 @@
 // accepts, written again with the engine's writer (metricsCsv), reads back to the same rows.
 
 #include "FuzzCommon.h"
-#include "mwb/io/MetricsLog.h"
+#include "mwb/config/MetricsLog.h"
 
 using namespace mwb;
 

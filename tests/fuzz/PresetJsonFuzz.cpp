@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "FuzzCommon.h"
-#include "mwb/train/ConfigJson.h"
-#include "mwb/train/ConfigSchema.h"
-#include "mwb/train/Presets.h"
+#include "mwb/config/ConfigJson.h"
+#include "mwb/config/ConfigSchema.h"
+#include "mwb/config/Presets.h"
 
 using namespace mwb;
 using json = nlohmann::ordered_json;

@@ -8,9 +8,9 @@
 #include <fstream>
 
 #include "FuzzCommon.h"
-#include "mwb/io/MetricsLog.h"
-#include "mwb/io/RunIndex.h"
-#include "mwb/train/ConfigJson.h"
+#include "mwb/config/MetricsLog.h"
+#include "mwb/config/RunIndex.h"
+#include "mwb/config/ConfigJson.h"
 
 using namespace mwb;
 namespace fs = std::filesystem;

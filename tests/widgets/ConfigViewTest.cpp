@@ -1,6 +1,6 @@
 #include <QtTest>
 
-#include "mwb/train/Presets.h"
+#include "mwb/config/Presets.h"
 #include "mwb/widgets/ConfigView.h"
 
 class ConfigViewTest : public QObject {

@@ -4,9 +4,9 @@
 #include <qcustomplot.h>
 
 #include "mwb/Error.h"
-#include "mwb/io/MetricsLog.h"
-#include "mwb/train/ExpectedCurve.h"
-#include "mwb/train/Presets.h"
+#include "mwb/config/MetricsLog.h"
+#include "mwb/config/ExpectedCurve.h"
+#include "mwb/config/Presets.h"
 #include "mwb/widgets/PlotPanel.h"
 
 using mwb::widgets::PlotKind;

@@ -8,9 +8,9 @@
 #include <QtTest>
 
 #include "mwb/Error.h"
-#include "mwb/train/ConfigJson.h"
-#include "mwb/train/ConfigSchema.h"
-#include "mwb/train/Presets.h"
+#include "mwb/config/ConfigJson.h"
+#include "mwb/config/ConfigSchema.h"
+#include "mwb/config/Presets.h"
 #include "mwb/widgets/RecipePanel.h"
 
 using mwb::train::Config;

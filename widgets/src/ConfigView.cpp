@@ -3,7 +3,7 @@
 #include <QHeaderView>
 #include <map>
 
-#include "mwb/train/ConfigSchema.h"
+#include "mwb/config/ConfigSchema.h"
 
 namespace mwb::widgets {
 

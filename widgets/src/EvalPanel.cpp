@@ -15,7 +15,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-#include "mwb/train/ConfigSchema.h"
+#include "mwb/config/ConfigSchema.h"
 #include "mwb/widgets/ConfusionMatrixView.h"
 
 namespace mwb::widgets {

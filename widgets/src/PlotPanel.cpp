@@ -17,7 +17,7 @@
 #include <qcustomplot.h>
 
 #include "mwb/Error.h"
-#include "mwb/io/MetricsLog.h"
+#include "mwb/config/MetricsLog.h"
 
 namespace mwb::widgets {
 namespace {

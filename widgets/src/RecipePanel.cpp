@@ -19,10 +19,10 @@
 #include <map>
 
 #include "mwb/Error.h"
-#include "mwb/model/ModelPresets.h"
-#include "mwb/train/ConfigJson.h"
-#include "mwb/train/ConfigSchema.h"
-#include "mwb/train/Presets.h"
+#include "mwb/config/ModelPresets.h"
+#include "mwb/config/ConfigJson.h"
+#include "mwb/config/ConfigSchema.h"
+#include "mwb/config/Presets.h"
 
 namespace mwb::widgets {
 namespace {

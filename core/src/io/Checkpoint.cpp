@@ -14,8 +14,8 @@
 #include "ZipDirectory.h"
 #include "mwb/Error.h"
 #include "mwb/QuoteInput.h"
-#include "mwb/io/AtomicFile.h"
-#include "mwb/train/ConfigJson.h"
+#include "mwb/config/AtomicFile.h"
+#include "mwb/config/ConfigJson.h"
 
 namespace mwb::io {
 namespace {

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "mwb/Error.h"
-#include "mwb/io/AtomicFile.h"
-#include "mwb/train/ConfigJson.h"
+#include "mwb/config/AtomicFile.h"
+#include "mwb/config/ConfigJson.h"
 
 namespace mwb::io {
 namespace {

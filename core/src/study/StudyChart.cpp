@@ -7,7 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "mwb/Error.h"
-#include "mwb/io/AtomicFile.h"
+#include "mwb/config/AtomicFile.h"
 
 namespace mwb::study {
 namespace {

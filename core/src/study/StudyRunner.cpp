@@ -9,9 +9,9 @@
 
 #include "ChildProcess.h"
 #include "mwb/Error.h"
-#include "mwb/io/AtomicFile.h"
-#include "mwb/study/StudyFile.h"
-#include "mwb/train/ConfigJson.h"
+#include "mwb/config/AtomicFile.h"
+#include "mwb/config/StudyFile.h"
+#include "mwb/config/ConfigJson.h"
 #include "mwb/train/Trainer.h"
 
 namespace fs = std::filesystem;

@@ -4,7 +4,7 @@
 
 #include "mwb/CudaBuild.h"
 #if MWB_HAVE_CUDA_KERNELS
-#include "../ops/cuda/DeviceQuery.h"
+#include "cuda/DeviceQuery.h"
 #endif
 
 namespace mwb::sys {

@@ -6,7 +6,7 @@
 #include "mwb/CudaBuild.h"
 #include "mwb/Error.h"
 #if MWB_HAVE_CUDA_KERNELS
-#include "../ops/cuda/DeviceTiming.h"
+#include "mwb/sys/DeviceTiming.h"
 #endif
 
 namespace mwb::sys {

@@ -11,9 +11,9 @@
 #include "mwb/data/DatasetFactory.h"
 #include "mwb/dist/Communicator.h"
 #include "mwb/io/Checkpoint.h"
-#include "mwb/train/Autocast.h"
+#include "mwb/step/Autocast.h"
 #include "mwb/train/Factories.h"
-#include "mwb/train/Precision.h"
+#include "mwb/step/Precision.h"
 #include "mwb/train/Runtime.h"
 
 namespace mwb::train {

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "mwb/io/AtomicFile.h"
+#include "mwb/config/AtomicFile.h"
 #include "mwb/ops/CpuIsa.h"
 #include "mwb/sys/CpuFeatures.h"
 #include "mwb/sys/Device.h"

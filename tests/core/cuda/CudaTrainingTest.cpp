@@ -12,9 +12,9 @@
 
 #include "CudaTest.h"
 #include "mwb/model/VisionMamba.h"
-#include "mwb/train/AmpScaler.h"
-#include "mwb/train/Autocast.h"
-#include "mwb/train/Losses.h"
+#include "mwb/step/AmpScaler.h"
+#include "mwb/step/Autocast.h"
+#include "mwb/step/Losses.h"
 
 namespace {
 

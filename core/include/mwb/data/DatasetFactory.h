@@ -5,7 +5,7 @@
 
 #include "mwb/data/CifarDownload.h"
 #include "mwb/data/Dataset.h"
-#include "mwb/train/Config.h"
+#include "mwb/config/Config.h"
 
 namespace mwb::data {
 

@@ -18,9 +18,9 @@
 #include <utility>
 #include <vector>
 
-#include "mwb/io/MetricsLog.h"
+#include "mwb/config/MetricsLog.h"
 #include "mwb/io/OptimizerState.h"
-#include "mwb/train/Config.h"
+#include "mwb/config/Config.h"
 
 namespace mwb::io {
 

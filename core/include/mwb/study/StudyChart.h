@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "mwb/study/StudyTable.h"
+#include "mwb/config/StudyTable.h"
 
 namespace mwb::study {
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "mwb/study/StudyListener.h"
-#include "mwb/study/StudyPlan.h"
-#include "mwb/study/StudyTable.h"
+#include "mwb/config/StudyListener.h"
+#include "mwb/config/StudyPlan.h"
+#include "mwb/config/StudyTable.h"
 
 namespace mwb::study {
 

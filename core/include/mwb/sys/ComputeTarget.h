@@ -1,6 +1,6 @@
 #pragma once
 // What runs the model, as plain data: the CPU with its features, or a CUDA GPU and its
-// compute capability. Decisions that depend on the hardware (train/Precision.h) read this.
+// compute capability. Decisions that depend on the hardware (step/Precision.h) read this.
 
 #include "mwb/sys/CpuFeatures.h"
 

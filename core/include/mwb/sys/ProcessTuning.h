@@ -14,7 +14,7 @@ namespace mwb::sys {
 ///   with mmap and munmap by default, so every step paid page faults and page clearing (14% of
 ///   a step's CPU time). Keeping blocks up to 32 MB in the heap removes that.
 /// - SIGXFSZ is ignored: a write past the file-size limit fails with EFBIG and becomes an
-///   error naming the file (io/AtomicFile.h) instead of a signal that ends the run.
+///   error naming the file (config/AtomicFile.h) instead of a signal that ends the run.
 void tuneProcessForTraining(char** argv);
 
 }  // namespace mwb::sys

@@ -8,11 +8,11 @@
 #include <string>
 
 #include "mwb/io/Checkpoint.h"
-#include "mwb/io/RunDirectory.h"
-#include "mwb/train/AmpScaler.h"
-#include "mwb/train/Ema.h"
-#include "mwb/train/Optimizer.h"
-#include "mwb/train/TrainListener.h"
+#include "mwb/config/RunDirectory.h"
+#include "mwb/step/AmpScaler.h"
+#include "mwb/step/Ema.h"
+#include "mwb/step/Optimizer.h"
+#include "mwb/config/TrainListener.h"
 
 namespace mwb::train {
 

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "mwb/data/Dataset.h"
-#include "mwb/train/Metrics.h"
-#include "mwb/train/TrainListener.h"
+#include "mwb/config/Metrics.h"
+#include "mwb/config/TrainListener.h"
 
 namespace mwb::data {
 class DataLoader;

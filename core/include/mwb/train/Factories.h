@@ -11,9 +11,9 @@
 #include "mwb/data/DatasetFactory.h"
 #include "mwb/data/Transform.h"
 #include "mwb/model/VisionMamba.h"
-#include "mwb/train/Config.h"
-#include "mwb/train/ModelOptions.h"  // modelOptions, makeModel
-#include "mwb/train/Optimizer.h"  // makeOptimizer
+#include "mwb/config/Config.h"
+#include "mwb/step/ModelOptions.h"  // modelOptions, makeModel
+#include "mwb/step/Optimizer.h"  // makeOptimizer
 
 namespace mwb::train {
 

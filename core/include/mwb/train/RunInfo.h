@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "mwb/train/Precision.h"
+#include "mwb/step/Precision.h"
 
 namespace mwb::train {
 

@@ -10,9 +10,9 @@
 
 #include "mwb/data/DataLoader.h"
 #include "mwb/dist/DistEnv.h"
-#include "mwb/train/AmpScaler.h"
-#include "mwb/train/Config.h"
-#include "mwb/train/Precision.h"
+#include "mwb/step/AmpScaler.h"
+#include "mwb/config/Config.h"
+#include "mwb/step/Precision.h"
 
 namespace mwb::train {
 

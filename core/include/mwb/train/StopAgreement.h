@@ -6,7 +6,7 @@
 
 #include <torch/types.h>
 
-#include "mwb/train/TrainListener.h"
+#include "mwb/config/TrainListener.h"
 
 namespace mwb::dist {
 class Communicator;

@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
-#include "mwb/train/Config.h"
-#include "mwb/train/TrainListener.h"
+#include "mwb/config/Config.h"
+#include "mwb/config/TrainListener.h"
 
 namespace mwb::train {
 

@@ -1,11 +1,11 @@
 #pragma once
-// A banner above the training plots with the engine's latest advice (train/Advice.h): what was
+// A banner above the training plots with the engine's latest advice (config/Advice.h): what was
 // measured, the recipe changes it suggests, and a button that applies them to the recipe
 // panel's config for the next run. It hides once applied or dismissed.
 
 #include <QFrame>
 
-#include "mwb/train/Advice.h"
+#include "mwb/config/Advice.h"
 
 class QLabel;
 class QPushButton;

@@ -3,7 +3,7 @@
 
 #include <QTreeWidget>
 
-#include "mwb/train/Config.h"
+#include "mwb/config/Config.h"
 
 namespace mwb::widgets {
 

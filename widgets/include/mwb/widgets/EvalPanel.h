@@ -7,7 +7,7 @@
 #include <QWidget>
 #include <vector>
 
-#include "mwb/train/Metrics.h"
+#include "mwb/config/Metrics.h"
 #include "mwb/widgets/ImageGallery.h"
 
 class QCheckBox;

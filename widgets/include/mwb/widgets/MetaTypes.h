@@ -5,11 +5,11 @@
 #include <QMetaType>
 #include <vector>
 
-#include "mwb/study/StudyListener.h"
-#include "mwb/study/StudyTable.h"
-#include "mwb/train/Config.h"
-#include "mwb/train/Metrics.h"
-#include "mwb/train/TrainListener.h"
+#include "mwb/config/StudyListener.h"
+#include "mwb/config/StudyTable.h"
+#include "mwb/config/Config.h"
+#include "mwb/config/Metrics.h"
+#include "mwb/config/TrainListener.h"
 #include "mwb/widgets/AugmentationPreview.h"
 #include "mwb/widgets/ImageGallery.h"
 

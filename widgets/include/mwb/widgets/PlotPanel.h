@@ -3,14 +3,14 @@
 // validation, EMA per epoch) and learning rate (per step, optional log scale). A smoothing
 // slider draws a smoothed line over the faint raw one; redraws are coalesced so that a fast
 // engine cannot flood the UI thread; another run can be overlaid for comparison; the recipe's
-// expected top-1 band (train/ExpectedCurve.h) can be drawn behind the accuracy curves.
+// expected top-1 band (config/ExpectedCurve.h) can be drawn behind the accuracy curves.
 
 #include <QString>
 #include <QWidget>
 #include <vector>
 
-#include "mwb/train/ExpectedCurve.h"
-#include "mwb/train/Metrics.h"
+#include "mwb/config/ExpectedCurve.h"
+#include "mwb/config/Metrics.h"
 
 class QCustomPlot;
 class QCPPainter;

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "mwb/train/Config.h"
+#include "mwb/config/Config.h"
 
 class QComboBox;
 class QLabel;

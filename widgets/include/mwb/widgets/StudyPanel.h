@@ -8,9 +8,9 @@
 #include <QWidget>
 #include <vector>
 
-#include "mwb/study/StudyListener.h"
-#include "mwb/study/StudyPlan.h"
-#include "mwb/study/StudyTable.h"
+#include "mwb/config/StudyListener.h"
+#include "mwb/config/StudyPlan.h"
+#include "mwb/config/StudyTable.h"
 
 class QCheckBox;
 class QComboBox;

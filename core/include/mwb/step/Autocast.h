@@ -1,0 +1,35 @@
+#pragma once
+// Mixed precision for a scope: an RAII guard over LibTorch's thread-local autocast state.
+// The C++ autocast API changed between LibTorch 1.13 and 2.x; only this file knows both.
+
+#include <torch/types.h>
+
+#include "mwb/step/Precision.h"
+
+namespace mwb::train {
+
+/// Turns autocast on for `device`'s type with `dtype` (bf16 on CPU; bf16 or fp16 on CUDA)
+/// for the guard's lifetime, on the calling thread only, and restores the previous state.
+/// A disabled guard changes nothing, so call sites need no branch.
+/// The autocast dtype of a resolved precision: kBFloat16 or kHalf (and kBFloat16 for fp32,
+/// where autocast stays off).
+torch::ScalarType autocastDtype(const Precision& precision);
+
+class AutocastGuard {
+public:
+    AutocastGuard(torch::Device device, torch::ScalarType dtype, bool enabled = true);
+    ~AutocastGuard();
+    AutocastGuard(const AutocastGuard&) = delete;
+    AutocastGuard& operator=(const AutocastGuard&) = delete;
+
+    /// Whether autocast is on for `device`'s type on this thread.
+    static bool isEnabled(torch::Device device);
+
+private:
+    torch::Device device_;
+    bool active_ = false;
+    bool previousEnabled_ = false;
+    torch::ScalarType previousDtype_ = torch::kBFloat16;
+};
+
+}  // namespace mwb::train

@@ -1,0 +1,53 @@
+#include "mwb/step/Optimizer.h"
+
+#include "mwb/Error.h"
+#include "mwb/model/LayerId.h"
+
+namespace mwb::train {
+
+Optimizer::Optimizer(std::vector<ParamGroup> groups, const OptimizerConfig& options)
+    : groups_(std::move(groups)) {
+    if (groups_.empty()) throw Error("the model has no trainable parameters to optimize");
+    std::vector<torch::optim::OptimizerParamGroup> torchGroups;
+    for (const auto& g : groups_) {
+        auto groupOptions = std::make_unique<torch::optim::AdamWOptions>(options.lr * g.lrScale);
+        groupOptions->betas({options.beta1, options.beta2})
+            .eps(options.eps)
+            .weight_decay(g.weightDecay);
+        torchGroups.emplace_back(g.params, std::move(groupOptions));
+        parameters_.insert(parameters_.end(), g.params.begin(), g.params.end());
+    }
+    torch::optim::AdamWOptions defaults(options.lr);
+    defaults.betas({options.beta1, options.beta2}).eps(options.eps).weight_decay(0.0);
+    adamw_ = std::make_unique<torch::optim::AdamW>(std::move(torchGroups), defaults);
+}
+
+void Optimizer::setLearningRate(double baseLr) {
+    auto& torchGroups = adamw_->param_groups();
+    for (size_t i = 0; i < torchGroups.size(); ++i) {
+        static_cast<torch::optim::AdamWOptions&>(torchGroups[i].options())
+            .lr(baseLr * groups_[i].lrScale);
+    }
+}
+
+void Optimizer::zeroGrad() {
+    for (auto& p : parameters_) {
+        if (p.grad().defined()) p.mutable_grad().reset();
+    }
+}
+
+void Optimizer::step() { adamw_->step(); }
+
+std::unique_ptr<Optimizer> makeOptimizer(model::VisionMamba& model, const Config& recipe) {
+    const int64_t depth = model->options().depth;
+    ParamGroupRules rules;
+    rules.depth = depth;
+    rules.layerDecay = recipe.layerDecay.enabled;
+    rules.layerDecayRate = recipe.layerDecay.rate;
+    rules.weightDecay = recipe.optimizer.weightDecay;
+    rules.layerId = [depth](const std::string& name) { return model::layerId(name, depth); };
+    rules.excluded = model::excludeFromWeightDecay;
+    return std::make_unique<Optimizer>(makeParamGroups(*model, rules), recipe.optimizer);
+}
+
+}  // namespace mwb::train
