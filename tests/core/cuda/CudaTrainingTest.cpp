@@ -3,10 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
 
+#include <ATen/Context.h>
 #include <torch/cuda.h>
 #include <torch/torch.h>
 
@@ -31,6 +33,27 @@ mwb::model::VisionMambaOptions tinyOptions() {
     o.numClasses = 10;
     return o;
 }
+
+/// Full fp32 matrix products and convolutions on the GPU while it lives (cuBLAS and cuDNN may
+/// otherwise use TF32, whose 10-bit mantissa alone can exceed the CPU/GPU tolerance); restores
+/// the process's settings after, so the tests that follow see what they would have.
+class NoTf32Guard {
+public:
+    NoTf32Guard()
+        : cublas_(at::globalContext().allowTF32CuBLAS()), cudnn_(at::globalContext().allowTF32CuDNN()) {
+        at::globalContext().setAllowTF32CuBLAS(false);
+        at::globalContext().setAllowTF32CuDNN(false);
+    }
+    ~NoTf32Guard() {
+        at::globalContext().setAllowTF32CuBLAS(cublas_);
+        at::globalContext().setAllowTF32CuDNN(cudnn_);
+    }
+    NoTf32Guard(const NoTf32Guard&) = delete;
+    NoTf32Guard& operator=(const NoTf32Guard&) = delete;
+
+private:
+    bool cublas_, cudnn_;
+};
 
 /// The loss of each of `steps` AdamW steps of a freshly seeded model on `device`, on batches
 /// that are the same on every device.
@@ -128,10 +151,27 @@ TEST(CudaTraining, OneMambaSmallStepAtBatch128) {
 
 TEST(CudaTraining, TinyModelsFirstTenStepsAgreeOnCpuAndGpu) {
     MWB_REQUIRE_CUDA();
+    const NoTf32Guard fp32;
     const auto cpu = firstLosses(tinyOptions(), torch::kCPU, 10);
     const auto gpu = firstLosses(tinyOptions(), kCuda, 10);
     ASSERT_EQ(cpu.size(), gpu.size());
     for (size_t i = 0; i < cpu.size(); ++i) {
         EXPECT_NEAR(gpu[i], cpu[i], 2e-3 * std::max(1.0, std::abs(cpu[i]))) << "step " << i;
     }
+}
+
+TEST(CudaTraining, NoTf32GuardTurnsTf32OffAndRestoresTheSettings) {
+    auto& context = at::globalContext();
+    const bool cublas = context.allowTF32CuBLAS(), cudnn = context.allowTF32CuDNN();
+    context.setAllowTF32CuBLAS(true);
+    context.setAllowTF32CuDNN(true);
+    {
+        const NoTf32Guard fp32;
+        EXPECT_FALSE(context.allowTF32CuBLAS());
+        EXPECT_FALSE(context.allowTF32CuDNN());
+    }
+    EXPECT_TRUE(context.allowTF32CuBLAS());
+    EXPECT_TRUE(context.allowTF32CuDNN());
+    context.setAllowTF32CuBLAS(cublas);
+    context.setAllowTF32CuDNN(cudnn);
 }
