@@ -1,5 +1,6 @@
 // The training math on a GPU: autocast dtypes, the loss scaler skipping an injected inf, one
-// Mamba-Small step at batch 128, and a tiny model's first 10 steps on CPU and GPU agreeing.
+// Mamba-Small step at batch 128, and a tiny model's first 10 steps on CPU and GPU agreeing
+// (in full fp32: TF32 off, under a guard whose own test runs without a GPU too).
 
 #include <gtest/gtest.h>
 
