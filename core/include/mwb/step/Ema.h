@@ -16,7 +16,8 @@ namespace mwb::train {
 class Ema {
 public:
     /// Copies `source` into `shadow` and binds the two. `decay` in [0, 1); with `warmup`
-    /// the decay of step s is min(decay, (1 + s) / (10 + s)) as in timm.
+    /// the decay of step s is min(decay, (1 + s) / (10 + s)), as TensorFlow's
+    /// ExponentialMovingAverage does with num_updates.
     Ema(const torch::nn::Module& source, torch::nn::Module& shadow, double decay, bool warmup);
 
     /// The decay applied at global step `step` (0-based count of updates before this one).
