@@ -7,6 +7,7 @@
 
 #include "MainWindow.h"
 #include "MainWindowFixture.h"
+#include "mwb/config/ConfigJson.h"
 #include "mwb/widgets/ConfusionMatrixView.h"
 #include "mwb/widgets/EvalPanel.h"
 #include "mwb/widgets/ImageGallery.h"
