@@ -1,5 +1,6 @@
 // MainWindow's runs page (listing, resume, evaluate, export, the runs folder), the Studies tab's
-// wiring and its saved settings. The window's other parts: MainWindow.cpp and MainWindowData.cpp.
+// wiring and its saved settings. The rest of the window (its layout, training, the data
+// preview, evaluation and the log) is MainWindow.cpp.
 #include "MainWindow.h"
 #include "mwb/widgets/StudyPanel.h"
 #include "StudyController.h"

@@ -45,7 +45,7 @@ TEST(Ema, RepeatedUpdatesConvergeGeometrically) {
     EXPECT_TRUE(torch::allclose(shadow->head->bias, torch::full({3}, 0.875)));
 }
 
-TEST(Ema, TimmWarmupOfTheDecay) {
+TEST(Ema, TensorFlowWarmupOfTheDecay) {
     TinyNet model(4, 1), shadow(4, 1);
     const Ema warm(*model, *shadow, 0.9999, true);
     EXPECT_DOUBLE_EQ(warm.decayAt(0), 0.1);

@@ -286,12 +286,29 @@ TEST(Trainer, NonFiniteLossStopsTheRunNamingTheStep) {
     }
 }
 
-// Pause holds the run between steps until cleared; the run then finishes normally.
+// Pause holds the run between steps until cleared; the run then finishes normally. The pause
+// is cleared once the trainer says it holds ("paused"), so the test waits on that, not on a
+// fixed time.
 TEST(Trainer, PauseHoldsTheRunUntilCleared) {
     struct PausingRecorder : Recorder {
+        std::atomic<bool> sawPaused{false};
+        // Written on the trainer's thread as each line is logged, read after the run.
+        size_t stepsAtPaused = 0, stepsAtResumed = 0;
+        bool clearedBeforeResumed = false;
         void onStep(const train::StepMetrics& s) override {
             Recorder::onStep(s);
             if (s.step == 1) control->pause = true;
+        }
+        void onLog(const std::string& line) override {
+            Recorder::onLog(line);
+            if (line == "paused") {
+                stepsAtPaused = steps.size();
+                sawPaused = true;
+            }
+            if (line == "resumed") {
+                stepsAtResumed = steps.size();
+                clearedBeforeResumed = !control->pause;
+            }
         }
     };
     train::Config config = tinyConfig(tempDir("trainer-pause"));
@@ -299,19 +316,31 @@ TEST(Trainer, PauseHoldsTheRunUntilCleared) {
     PausingRecorder log;
     train::RunControl control;
     log.control = &control;
-    std::atomic<size_t> stepsWhilePaused{0};
+    std::atomic<bool> runEnded{false};
     std::thread releaser([&] {
-        while (!control.pause) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        // Far longer than a step of this model: an ignored pause would show more steps.
-        std::this_thread::sleep_for(std::chrono::milliseconds(1000));
-        stepsWhilePaused = log.steps.size();
+        // A trainer that never holds ends its run (or, holding without saying so, is released
+        // after a minute): either fails the checks below instead of hanging the test.
+        const auto giveUp = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+        while (!log.sawPaused && !runEnded && std::chrono::steady_clock::now() < giveUp)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
         control.pause = false;
     });
-    train::Trainer trainer(config, log, control);
-    trainer.run();
-    releaser.join();
-    EXPECT_EQ(stepsWhilePaused.load(), 1u);
-    EXPECT_EQ(trainer.globalStep(), 4);
+    try {
+        train::Trainer trainer(config, log, control);
+        trainer.run();
+        runEnded = true;
+        releaser.join();
+        EXPECT_EQ(trainer.globalStep(), 4);
+    } catch (...) {
+        runEnded = true;
+        releaser.join();
+        throw;
+    }
+    ASSERT_TRUE(log.sawPaused) << "the run never held";
+    EXPECT_EQ(log.stepsAtPaused, 1u);   // held right after the step that asked
+    EXPECT_EQ(log.stepsAtResumed, 1u);  // no step while held
+    EXPECT_TRUE(log.clearedBeforeResumed) << "resumed before the pause was cleared";
+    EXPECT_EQ(log.steps.size(), 4u);
     EXPECT_EQ(log.epochs.size(), 1u);
 }
 

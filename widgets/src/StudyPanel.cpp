@@ -134,6 +134,19 @@ StudyPanel::StudyPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(settings, 0);
     layout->addWidget(results, 1);
 
+    // Names for tests and screenshots to find the controls by.
+    mode_->setObjectName(QStringLiteral("studyMode"));
+    items_->setObjectName(QStringLiteral("studyItems"));
+    grid_->setObjectName(QStringLiteral("studyGrid"));
+    seeds_->setObjectName(QStringLiteral("studySeeds"));
+    parallel_->setObjectName(QStringLiteral("studyParallel"));
+    start_->setObjectName(QStringLiteral("studyStart"));
+    stop_->setObjectName(QStringLiteral("studyStop"));
+    resume_->setObjectName(QStringLiteral("studyResume"));
+    open_->setObjectName(QStringLiteral("studyOpen"));
+    folder_->setObjectName(QStringLiteral("studyFolder"));
+    status_->setObjectName(QStringLiteral("studyStatus"));
+
     connect(mode_, &QComboBox::currentIndexChanged, this, [this] { modeChanged(); });
     connect(start_, &QPushButton::clicked, this, &StudyPanel::startRequested);
     connect(stop_, &QPushButton::clicked, this, &StudyPanel::stopRequested);

@@ -47,7 +47,7 @@ struct DropPathConfig {
 struct EmaConfig {
     bool enabled = true;
     double decay = 0.9999;  // per-step decay
-    bool warmup = false;    // timm's decay warmup: min(decay, (1 + step) / (10 + step))
+    bool warmup = false;    // TensorFlow's decay warmup: min(decay, (1 + step) / (10 + step))
 };
 
 /// 3. AutoAugment (or RandAugment) on the uint8 image.

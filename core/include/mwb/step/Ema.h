@@ -15,8 +15,8 @@ namespace mwb::train {
 /// structure as `source` (same names and shapes), e.g. a second makeModel() of one config.
 class Ema {
 public:
-    /// Copies `source` into `shadow` and binds the two. `decay` in [0, 1); with `warmup`
-    /// the decay of step s is min(decay, (1 + s) / (10 + s)) as in timm.
+    /// Copies `source` into `shadow` and binds the two. `decay` in [0, 1); with `warmup` the
+    /// decay of step s is min(decay, (1 + s) / (10 + s)), TensorFlow's formula (docs/RECIPE.md).
     Ema(const torch::nn::Module& source, torch::nn::Module& shadow, double decay, bool warmup);
 
     /// The decay applied at global step `step` (0-based count of updates before this one).

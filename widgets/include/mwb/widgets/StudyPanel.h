@@ -2,7 +2,8 @@
 // The Studies tab: choose a study (mode, items or grid keys, seeds, parallel runs), start, stop
 // and resume it, watch its runs finish, and read what each variant was worth: a table of the
 // variants and a chart of their gains with error bars. Knows the study's plain types only;
-// the main window runs the study (app/gui/StudyWorker) and feeds the results back.
+// app/gui/StudyController answers its requests, runs the study on a worker thread
+// (StudyWorker) and feeds the results back.
 
 #include <QString>
 #include <QWidget>
