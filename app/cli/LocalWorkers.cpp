@@ -12,7 +12,7 @@ namespace mwb::cli {
 
 void addNprocOption(CLI::App& cmd, int& nproc) {
     cmd.add_option("--nproc", nproc, "data-parallel worker processes on this machine")
-        ->check(CLI::Range(1, 1024));
+        ->check(CLI::Range(1, dist::kMaxLocalProcesses));
 }
 
 void runAsLocalWorkers(int nproc, const std::vector<std::string>& argv) {

@@ -8,7 +8,7 @@
 
 namespace mwb::cli {
 
-/// Adds `--nproc N` (1..1024, default 1) to `cmd`, stored in `nproc`.
+/// Adds `--nproc N` (1 to dist::kMaxLocalProcesses, default 1) to `cmd`, stored in `nproc`.
 void addNprocOption(CLI::App& cmd, int& nproc);
 
 /// Runs `argv` (the whole command line) again as `nproc` workers on this machine, without

@@ -6,7 +6,6 @@
 #include <QAction>
 #include <QCloseEvent>
 #include <QDir>
-#include <QFile>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -32,6 +31,8 @@
 #include "mwb/config/ExpectedCurve.h"
 #include "mwb/step/Precision.h"
 #include "mwb/config/Presets.h"
+#include "mwb/config/RunDirectory.h"
+#include "mwb/dist/LocalLauncher.h"
 #include "mwb/widgets/AdviceBanner.h"
 #include "mwb/widgets/AugmentationPreview.h"
 #include "mwb/widgets/ConfigView.h"
@@ -112,7 +113,7 @@ void MainWindow::buildUi() {
     auto* processesLabel = new QLabel(tr("Processes "));
     processes_ = new QSpinBox;
     processes_->setObjectName("processCount");
-    processes_->setRange(1, 64);
+    processes_->setRange(1, dist::kMaxLocalProcesses);
     processes_->setValue(1);
     processes_->setToolTip(
         tr("Data-parallel processes on this machine. Each trains on its share of every epoch "
@@ -420,10 +421,9 @@ void MainWindow::onTrainingFinished(const QString& runDir, bool stopped) {
     statusLabel_->setText(stopped ? tr("Stopped; checkpoint saved in %1").arg(runDir)
                           : lastError_.isEmpty() ? tr("Finished: %1").arg(runDir)
                                                  : tr("Failed: %1").arg(lastError_));
-    if (!runDir.isEmpty()) {
-        const QString best = runDir + "/checkpoints/best.pt";
-        eval_->setCheckpoint(QFile::exists(best) ? best : runDir + "/checkpoints/last.pt");
-    }
+    if (!runDir.isEmpty())
+        eval_->setCheckpoint(QString::fromStdString(
+            io::RunDirectory::at(runDir.toStdString()).preferredCheckpointPath()));
     refreshRuns();
     Q_EMIT trainingFinished(runDir, stopped);
     if (closeAfterStop_) close();

@@ -52,6 +52,11 @@ std::vector<widgets::RunRow> runRows(const std::vector<io::RunInfo>& runs) {
     return rows;
 }
 
+/// The paths of the run folder `dir`, named by RunDirectory (the window holds folders as text).
+io::RunDirectory runFolder(const QString& dir) { return io::RunDirectory::at(dir.toStdString()); }
+
+QString pathText(const std::string& path) { return QString::fromStdString(path); }
+
 }  // namespace
 
 QWidget* MainWindow::buildRunsTab() {
@@ -104,7 +109,7 @@ QWidget* MainWindow::buildRunsTab() {
     connect(evaluateBest, &QPushButton::clicked, this, [this] {
         const QString run = runs_->selectedPath();
         if (run.isEmpty()) return;
-        eval_->setCheckpoint(run + "/checkpoints/best.pt");
+        eval_->setCheckpoint(pathText(runFolder(run).bestCheckpointPath()));
         selectTab("evaluate");
         evaluate(eval_->checkpoint(), eval_->useEma(), eval_->ttaViews());
     });
@@ -150,11 +155,11 @@ void MainWindow::refreshRuns() {
 }
 
 void MainWindow::selectedRunChanged(const QString& runDir) {
-    const QString best = runDir + "/checkpoints/best.pt";
+    const QString best = pathText(runFolder(runDir).bestCheckpointPath());
     if (QFile::exists(best) && !evaluating_) eval_->setCheckpoint(best);
     if (runDir == runDir_) return;  // its curves are the ones shown
     try {
-        const io::MetricsHistory h = io::readMetrics((runDir + "/metrics.csv").toStdString());
+        const io::MetricsHistory h = io::readMetrics(runFolder(runDir).metricsPath());
         plots_->setOverlay(QFileInfo(runDir).fileName(), h.steps, h.epochs);
     } catch (const std::exception& e) {
         appendLog(tr("no curves for %1: %2").arg(runDir, QString::fromUtf8(e.what())));
@@ -162,10 +167,10 @@ void MainWindow::selectedRunChanged(const QString& runDir) {
 }
 
 void MainWindow::showRun(const QString& runDir) {
-    const io::MetricsHistory h = io::readMetrics((runDir + "/metrics.csv").toStdString());
+    const io::MetricsHistory h = io::readMetrics(runFolder(runDir).metricsPath());
     plots_->setHistory(h.steps, h.epochs);
     try {
-        plots_->setExpectedBand(train::expectedBand(train::loadConfig((runDir + "/config.json").toStdString())));
+        plots_->setExpectedBand(train::expectedBand(train::loadConfig(runFolder(runDir).configPath())));
     } catch (const Error&) {
         plots_->setExpectedBand({});  // a run folder without a readable config has no band to show
     }
@@ -185,7 +190,7 @@ void MainWindow::showRun(const QString& runDir) {
                       .arg(QString::fromStdString(a.kind), QString::fromStdString(a.message)));
     refreshRuns();
     runs_->selectPath(runDir);
-    const QString bestCheckpoint = runDir + "/checkpoints/best.pt";
+    const QString bestCheckpoint = pathText(runFolder(runDir).bestCheckpointPath());
     if (QFile::exists(bestCheckpoint)) eval_->setCheckpoint(bestCheckpoint);
 }
 
@@ -195,8 +200,7 @@ void MainWindow::exportCheckpoint(const QString& kind) {
         showError(tr("Select a run in the list first."));
         return;
     }
-    QString source = run + "/checkpoints/best.pt";
-    if (!QFile::exists(source)) source = run + "/checkpoints/last.pt";
+    const QString source = pathText(runFolder(run).preferredCheckpointPath());
     const bool copy = kind == "copy";
     const QString suggested = QFileInfo(run).fileName() + (copy ? ".pt" : "-" + kind + ".safetensors");
     const QString target = QFileDialog::getSaveFileName(

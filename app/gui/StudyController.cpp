@@ -112,22 +112,21 @@ void StudyController::open(const QString& dir) {
     if (running_ || !show(dir)) return;
     // What the runs have so far, read from the run folders as a resumed study would.
     try {
-        const auto spec = study::loadStudySpec(dir.toStdString());
-        const auto plan = study::planStudy(spec);
-        std::vector<study::RunResult> results;
-        const auto listed = io::listRuns(study::studyRunsPath(dir.toStdString()));
+        const auto progress = study::readStudyProgress(dir.toStdString());
+        const auto& plan = progress.plan;
         for (size_t i = 0; i < plan.runs.size(); ++i) {
-            const auto disk = study::findRun(listed, plan.runs[i]);
+            const auto& disk = progress.runs[i];
+            if (disk.dir.empty()) continue;  // never started
             study::StudyRunEvent e;
             e.index = static_cast<int64_t>(i);
             e.name = plan.runs[i].name;
             e.dir = disk.dir;
             e.kept = true;
             e.result = disk.result;
-            if (disk.result) results.push_back(*disk.result);
-            if (!disk.dir.empty()) panel_->runEnded(e);
+            panel_->runEnded(e);
         }
-        panel_->setTable(study::summarize(spec.mode, plan, results));
+        const auto results = progress.results();
+        panel_->setTable(study::summarize(progress.spec.mode, plan, results));
         panel_->setStatus(tr("%1 of %2 runs finished").arg(results.size()).arg(plan.runs.size()));
     } catch (const std::exception& e) {
         Q_EMIT errorOccurred(QString::fromUtf8(e.what()));

@@ -1,7 +1,7 @@
 #include "TrainingWorker.h"
 
 #include <signal.h>
-#include <sys/prctl.h>
+#include <unistd.h>
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -11,6 +11,7 @@
 
 #include "mwb/config/ConfigJson.h"
 #include "mwb/config/EventStream.h"
+#include "mwb/sys/ChildProcess.h"
 #include "mwb/train/Trainer.h"
 
 namespace mwb::gui {
@@ -64,7 +65,7 @@ void TrainingWorker::runProcesses(const QStringList& arguments, int processes) {
     process.setArguments(QStringList{"train"} + arguments +
                          QStringList{"--nproc", QString::number(processes), "--events"});
     // The launcher ends with this application, whatever ends it (its ranks end with it).
-    process.setChildProcessModifier([] { prctl(PR_SET_PDEATHSIG, SIGTERM); });
+    process.setChildProcessModifier([parent = getpid()] { sys::dieWithParent(parent, SIGTERM); });
     if (workerProgram_.isEmpty()) {
         error = tr("cannot find the mambawb command, which runs training on several processes; "
                    "install it next to mamba-workbench or put it on PATH");

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "mwb/Error.h"
 #include "mwb/config/MetricsLog.h"
@@ -32,6 +33,26 @@ TEST(RunDirectory, CreatesTheLayoutAndKeepsSameSecondRunsApart) {
     EXPECT_THROW(io::RunDirectory::open(a.root()), Error);  // no config.json yet
     train::saveConfig(train::Config{}, a.configPath());
     EXPECT_EQ(io::RunDirectory::open(a.root() + "/").root(), a.root());
+}
+
+TEST(RunDirectory, PrefersTheBestCheckpointThenTheLast) {
+    const auto dir = io::RunDirectory::create(tempDir("runs-preferred"), "demo");
+    EXPECT_EQ(dir.preferredCheckpointPath(), dir.lastCheckpointPath());  // neither written yet
+    std::ofstream(dir.lastCheckpointPath()) << "last";
+    EXPECT_EQ(dir.preferredCheckpointPath(), dir.lastCheckpointPath());
+    std::ofstream(dir.bestCheckpointPath()) << "best";
+    EXPECT_EQ(dir.preferredCheckpointPath(), dir.bestCheckpointPath());
+    EXPECT_EQ(dir.bestCheckpointPath(), dir.root() + "/checkpoints/best.pt");
+}
+
+TEST(RunDirectory, NamesTheFilesOfAFolderWithoutReadingIt) {
+    const auto dir = io::RunDirectory::at("/no/such/runs/20250101-120000-demo");
+    EXPECT_EQ(dir.root(), "/no/such/runs/20250101-120000-demo");
+    EXPECT_EQ(dir.name(), "demo");
+    EXPECT_EQ(dir.metricsPath(), "/no/such/runs/20250101-120000-demo/metrics.csv");
+    EXPECT_EQ(dir.configPath(), "/no/such/runs/20250101-120000-demo/config.json");
+    EXPECT_EQ(dir.preferredCheckpointPath(), "/no/such/runs/20250101-120000-demo/checkpoints/last.pt");
+    EXPECT_THROW(io::RunDirectory::open(dir.root()), Error);  // open() checks; at() does not
 }
 
 TEST(RunIndex, ListsRunsNewestFirstWithProgress) {

@@ -5,7 +5,7 @@
 #   mwb_step_tests    the training step's math (mwb_step) and the CUDA tests (tests/core/cuda,
 #                     skipped without a GPU)
 # Every other file goes in mwb_core_tests.
-set(mwb_config_tests AdviceLogTest AdviceTest ConfigTest DamagedInputTest EventStreamTest
+set(mwb_config_tests AdviceLogTest AdviceTest ConfigDiffTest ConfigTest DamagedInputTest EventStreamTest
     ExpectedCurveTest MetricsLogTest PresetsTest RunDirectoryTest StudyPlanTest StudyTableTest)
 set(mwb_model_tests CausalConv1dSiluTest ConvThreadTest CpuFeaturesTest DropPathTest LayerIdTest
     ScanThreadTest SelectiveScanChunkedTest SelectiveScanTest)

@@ -32,7 +32,6 @@ int run(int argc, char** argv) {
         std::vector<torch::Tensor> b{torch::full({2}, static_cast<float>(10 * (env.rank + 1))),
                                      torch::full({1}, static_cast<double>(env.rank))};
         comm->broadcast(b, 0);
-        comm->barrier();
         std::ofstream(arg + "/rank" + std::to_string(env.rank) + ".txt")
             << t[0][0].item<float>() << " " << b[0][1].item<float>() << " "
             << b[1][0].item<double>() << " " << comm->worldSize() << " " << env.localWorldSize << "\n";

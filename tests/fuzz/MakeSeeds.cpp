@@ -16,6 +16,7 @@
 
 #include "mwb/Error.h"
 #include "mwb/config/MetricsLog.h"
+#include "mwb/config/ConfigDiff.h"
 #include "mwb/config/ConfigJson.h"
 #include "mwb/config/ConfigSchema.h"
 #include "mwb/config/EventStream.h"
@@ -111,14 +112,9 @@ void configSeeds() {
     // --set: the fields in which each preset differs from the defaults, as key=value lines (the
     // overrides that turn the defaults into the preset), and a few short ones.
     for (const auto& name : train::presetNames()) {
-        train::Config preset = train::loadPreset(name), defaults;
-        const auto presetFields = train::configFields(preset);
-        const auto defaultFields = train::configFields(defaults);
         std::string lines;
-        for (size_t i = 0; i < presetFields.size(); ++i) {
-            const std::string text = train::fieldText(presetFields[i]);
-            if (text != train::fieldText(defaultFields[i])) lines += presetFields[i].key + "=" + text + "\n";
-        }
+        for (const auto& line : train::assignments(train::configDiff(train::Config{}, train::loadPreset(name))))
+            lines += line + "\n";
         write("ConfigOverrideFuzz", name + ".txt", lines);
     }
     write("ConfigOverrideFuzz", "depth.txt", "model.depth=12");

@@ -2,7 +2,9 @@
 
 #include <QHeaderView>
 #include <map>
+#include <string>
 
+#include "mwb/config/ConfigDiff.h"
 #include "mwb/config/ConfigSchema.h"
 
 namespace mwb::widgets {
@@ -16,13 +18,12 @@ ConfigView::ConfigView(QWidget* parent) : QTreeWidget(parent) {
 
 void ConfigView::setConfig(const train::Config& config, const train::Config& reference) {
     clear();
+    std::map<std::string, std::string> referenceValues;  // of the fields that differ
+    for (auto& change : train::configDiff(reference, config))
+        referenceValues[change.key] = std::move(change.before);
     train::Config shown = config;
-    train::Config ref = reference;
-    const auto fields = train::configFields(shown);
-    const auto refFields = train::configFields(ref);
     std::map<QString, QTreeWidgetItem*> sections;
-    for (size_t i = 0; i < fields.size(); ++i) {
-        const auto& f = fields[i];
+    for (const auto& f : train::configFields(shown)) {
         const QString key = QString::fromStdString(f.key);
         const QString section = key.section('.', 0, 0);
         auto& parentItem = sections[section];
@@ -34,12 +35,12 @@ void ConfigView::setConfig(const train::Config& config, const train::Config& ref
         auto* item = new QTreeWidgetItem(parentItem, {key.section('.', 1), value,
                                                       QString::fromStdString(f.help)});
         item->setData(0, Qt::UserRole, key);
-        if (train::fieldText(f) != train::fieldText(refFields[i])) {
+        const auto changed = referenceValues.find(f.key);
+        if (changed != referenceValues.end()) {
             QFont bold = item->font(1);
             bold.setBold(true);
             item->setFont(1, bold);
-            item->setToolTip(1, tr("changed from %1").arg(
-                                    QString::fromStdString(train::fieldText(refFields[i]))));
+            item->setToolTip(1, tr("changed from %1").arg(QString::fromStdString(changed->second)));
         }
     }
     expandAll();

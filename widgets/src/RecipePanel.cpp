@@ -20,6 +20,7 @@
 
 #include "mwb/Error.h"
 #include "mwb/config/ModelPresets.h"
+#include "mwb/config/ConfigDiff.h"
 #include "mwb/config/ConfigJson.h"
 #include "mwb/config/ConfigSchema.h"
 #include "mwb/config/Presets.h"
@@ -402,12 +403,13 @@ void RecipePanel::refreshMarkers() {
         const QSignalBlocker block(modelSize_);
         modelSize_->setCurrentText(modelSizeName());
     }
-    auto fields = train::configFields(config_);
-    auto refFields = train::configFields(reference_);
+    std::map<std::string, std::string> referenceValues;  // of the fields that differ
+    for (auto& change : train::configDiff(reference_, config_))
+        referenceValues[change.key] = std::move(change.before);
     for (auto& [key, editor] : editors_) {
-        const std::string now = train::fieldText(fieldOf(fields, key));
-        const std::string was = train::fieldText(fieldOf(refFields, key));
-        const bool changed = now != was;
+        const auto it = referenceValues.find(key);
+        const bool changed = it != referenceValues.end();
+        const std::string was = changed ? it->second : std::string();
         editor->setProperty("changedFromPreset", changed);
         QFont font = editor->font();
         font.setBold(changed);

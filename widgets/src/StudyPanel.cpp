@@ -59,7 +59,7 @@ StudyPanel::StudyPanel(QWidget* parent) : QWidget(parent) {
     grid_ = new QLineEdit(this);
     grid_->setPlaceholderText(QStringLiteral("optimizer.lr=1e-3,3e-3; drop_path.rate=0,0.1"));
     seeds_ = new QSpinBox(this);
-    seeds_->setRange(1, 16);
+    seeds_->setRange(1, static_cast<int>(study::kMaxStudySeeds));
     seeds_->setValue(2);
     seeds_->setToolTip(tr("runs per variant; with 2 or more the table says which differences are "
                           "larger than the seeds' spread"));

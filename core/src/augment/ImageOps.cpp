@@ -192,6 +192,10 @@ void adjustSharpness(const cv::Mat& src, cv::Mat& dst, double factor) {
     }
 }
 
+namespace {
+
+/// Nearest-neighbour affine warp with fill 0. `inverse` maps an output point to its source
+/// point in coordinates centred on the image (torchvision's inverse affine matrix, row-major 2x3).
 void affineNearest(const cv::Mat& src, cv::Mat& dst, const double inverse[6]) {
     prepare(src, dst);
     const int h = src.rows, w = src.cols, c = src.channels();
@@ -219,6 +223,8 @@ void affineNearest(const cv::Mat& src, cv::Mat& dst, const double inverse[6]) {
         }
     }
 }
+
+}  // namespace
 
 void shearX(const cv::Mat& src, cv::Mat& dst, double m) {
     double inv[6];

@@ -14,6 +14,9 @@ double sampleBeta(std::mt19937_64& rng, double alpha) {
     return (x + y) > 0.0 ? x / (x + y) : 0.5;
 }
 
+namespace {
+
+/// Smoothed one-hot targets mixed as lambda * y + (1 - lambda) * flip(y) (timm's mixup_target).
 torch::Tensor mixedTargets(const torch::Tensor& labels, int64_t classes, double lambda, double smoothing) {
     const double off = smoothing / static_cast<double>(classes), on = 1.0 - smoothing + off;
     auto oneHot = [&](const torch::Tensor& l) {
@@ -24,6 +27,8 @@ torch::Tensor mixedTargets(const torch::Tensor& labels, int64_t classes, double 
     if (lambda == 1.0) return y1;
     return y1.mul(lambda).add_(oneHot(labels.flip(0)).mul(1.0 - lambda));
 }
+
+}  // namespace
 
 MixupCutmix::MixupCutmix(const MixupOptions& options, int64_t numClasses)
     : mixupAlpha_(options.mixupAlpha),

@@ -6,6 +6,9 @@
 
 namespace mwb::augment {
 
+namespace {
+
+/// `batch` shifted by (dx, dy) pixels with zero fill (positive: content moves right / down).
 torch::Tensor shiftBatch(const torch::Tensor& batch, int64_t dx, int64_t dy) {
     const int64_t h = batch.size(2), w = batch.size(3);
     auto out = torch::zeros_like(batch);
@@ -15,6 +18,8 @@ torch::Tensor shiftBatch(const torch::Tensor& batch, int64_t dx, int64_t dy) {
         .copy_(batch.narrow(2, std::max<int64_t>(-dy, 0), ch).narrow(3, std::max<int64_t>(-dx, 0), cw));
     return out;
 }
+
+}  // namespace
 
 std::vector<torch::Tensor> ttaViews(const torch::Tensor& batch, int64_t n) {
     if (n < 1 || n > kMaxTtaViews)

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "mwb/Error.h"
+#include "mwb/config/ConfigDiff.h"
 #include "mwb/config/ConfigSchema.h"
 
 namespace mwb::train {
@@ -33,17 +34,6 @@ void setNumber(Config& config, const std::string& key, double value) {
     if (!field || !std::holds_alternative<double*>(field->ref))
         throw Error("advice: '" + key + "' is not a number field of the config");
     *std::get<double*>(field->ref) = std::clamp(tidy(value), field->min, field->max);
-}
-
-/// Each field that differs between the two configs as `key=value`, in the schema's order.
-std::vector<std::string> assignments(const Config& before, const Config& after) {
-    Config a = before, b = after;
-    const auto was = configFields(a);
-    const auto now = configFields(b);
-    std::vector<std::string> out;
-    for (size_t i = 0; i < now.size(); ++i)
-        if (fieldText(was[i]) != fieldText(now[i])) out.push_back(now[i].key + "=" + fieldText(now[i]));
-    return out;
 }
 
 /// A regulariser made stronger by `step`, or switched on at the recipe's value when off.
@@ -104,7 +94,7 @@ std::vector<std::string> adviceChanges(const std::string& kind, const Config& co
         throw Error("unknown advice kind '" + kind + "'; expected overfitting, underfitting or "
                     "instability");
     }
-    return assignments(config, c);
+    return assignments(configDiff(config, c));
 }
 
 AdviceMonitor::AdviceMonitor(Config config, AdviceRules rules)

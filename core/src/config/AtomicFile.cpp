@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "mwb/Error.h"
 
@@ -69,8 +70,8 @@ std::string writeFailure(const std::string& path, int error, size_t bytesNeeded)
     return "cannot write '" + path + "': " + why;
 }
 
-}  // namespace
-
+/// Replaces `path` with what `write` writes to the temporary path it receives; the file is
+/// fsync'ed and renamed over `path`, leaving any previous file untouched on failure.
 void replaceFileAtomically(const std::string& path,
                            const std::function<void(const std::string&)>& write) {
     const std::string tmp = temporaryPathFor(path);
@@ -92,6 +93,8 @@ void replaceFileAtomically(const std::string& path,
     }
     syncParentFolder(path);
 }
+
+}  // namespace
 
 void writeFileAtomically(const std::string& path, const std::string& contents) {
     replaceFileAtomically(path, [&](const std::string& tmp) {

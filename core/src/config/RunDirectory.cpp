@@ -44,6 +44,13 @@ RunDirectory RunDirectory::open(const std::string& root) {
     return RunDirectory(r);
 }
 
+RunDirectory RunDirectory::at(const std::string& root) { return RunDirectory(root); }
+
+std::string RunDirectory::preferredCheckpointPath() const {
+    const std::string best = bestCheckpointPath();
+    return fs::is_regular_file(best) ? best : lastCheckpointPath();
+}
+
 std::string RunDirectory::name() const {
     const std::string folder = fs::path(root_).filename().string();
     // Skip "yyyymmdd-hhmmss-" when present.

@@ -31,6 +31,31 @@ ordered_json specJson(const StudySpec& spec) {
     return j;
 }
 
+/// `run` among `runs`, the study's run folders as io::listRuns(studyRunsPath(dir)) lists
+/// them (newest first): a plan's runs are looked up with one listing.
+RunOnDisk findRunAmong(const std::vector<io::RunInfo>& runs, const StudyRun& run) {
+    RunOnDisk found;
+    for (const auto& info : runs) {  // newest first
+        if (info.name != run.name) continue;
+        found.dir = info.path;
+        const auto dir = io::RunDirectory::open(info.path);
+        found.resumable = fs::is_regular_file(dir.lastCheckpointPath());
+        if (!fs::is_regular_file(dir.metricsPath())) return found;
+        const auto history = io::readMetrics(dir.metricsPath());
+        const auto epochs = info.config.schedule.epochs;
+        if (history.epochs.empty() || history.epochs.back().epoch + 1 < epochs) return found;
+        const auto& last = history.epochs.back();
+        // The EMA weights' top-1 when EMA is on (what the recipe evaluates and keeps), else the
+        // raw weights': so switching EMA off or on changes the score, whatever run.best_metric says.
+        const bool ema = info.config.ema.enabled && last.emaTop1 >= 0;
+        RunResult result{run.variant, run.seedIndex, ema ? last.emaTop1 : last.valTop1, 0.0};
+        for (const auto& e : history.epochs) result.seconds += e.seconds;
+        found.result = result;
+        return found;
+    }
+    return found;
+}
+
 }  // namespace
 
 std::string studySpecPath(const std::string& studyDir) { return studyDir + "/study.json"; }
@@ -83,30 +108,23 @@ StudySpec loadStudySpec(const std::string& studyDir) {
 }
 
 RunOnDisk findRun(const std::string& studyDir, const StudyRun& run) {
-    return findRun(io::listRuns(studyRunsPath(studyDir)), run);
+    return findRunAmong(io::listRuns(studyRunsPath(studyDir)), run);
 }
 
-RunOnDisk findRun(const std::vector<io::RunInfo>& runs, const StudyRun& run) {
-    RunOnDisk found;
-    for (const auto& info : runs) {  // newest first
-        if (info.name != run.name) continue;
-        found.dir = info.path;
-        const auto dir = io::RunDirectory::open(info.path);
-        found.resumable = fs::is_regular_file(dir.lastCheckpointPath());
-        if (!fs::is_regular_file(dir.metricsPath())) return found;
-        const auto history = io::readMetrics(dir.metricsPath());
-        const auto epochs = info.config.schedule.epochs;
-        if (history.epochs.empty() || history.epochs.back().epoch + 1 < epochs) return found;
-        const auto& last = history.epochs.back();
-        // The EMA weights' top-1 when EMA is on (what the recipe evaluates and keeps), else the
-        // raw weights': so switching EMA off or on changes the score, whatever run.best_metric says.
-        const bool ema = info.config.ema.enabled && last.emaTop1 >= 0;
-        RunResult result{run.variant, run.seedIndex, ema ? last.emaTop1 : last.valTop1, 0.0};
-        for (const auto& e : history.epochs) result.seconds += e.seconds;
-        found.result = result;
-        return found;
-    }
-    return found;
+StudyProgress readStudyProgress(const std::string& studyDir) {
+    StudyProgress progress;
+    progress.spec = loadStudySpec(studyDir);
+    progress.plan = planStudy(progress.spec);
+    const auto listed = io::listRuns(studyRunsPath(studyDir));  // once, not once per run
+    for (const auto& run : progress.plan.runs) progress.runs.push_back(findRunAmong(listed, run));
+    return progress;
+}
+
+std::vector<RunResult> StudyProgress::results() const {
+    std::vector<RunResult> out;
+    for (const auto& run : runs)
+        if (run.result) out.push_back(*run.result);
+    return out;
 }
 
 }  // namespace mwb::study

@@ -9,7 +9,6 @@
 namespace mwb::study {
 namespace {
 
-constexpr int64_t kMaxSeeds = 16;
 constexpr size_t kMaxGridAxes = 2;
 const std::string kEnabledSuffix = ".enabled";
 
@@ -158,9 +157,9 @@ std::string itemKey(const std::string& item) {
 }
 
 StudyPlan planStudy(const StudySpec& spec) {
-    if (spec.seeds < 1 || spec.seeds > kMaxSeeds)
+    if (spec.seeds < 1 || spec.seeds > kMaxStudySeeds)
         throw Error("--seeds " + std::to_string(spec.seeds) + " is not allowed; expected 1 to " +
-                    std::to_string(kMaxSeeds));
+                    std::to_string(kMaxStudySeeds));
     const auto variants = spec.mode == StudyMode::Grid ? gridVariants(spec) : itemVariants(spec);
     if (variants.size() < 2)
         throw Error("a study needs at least two variants to compare; give more items or values");

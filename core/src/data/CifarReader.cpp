@@ -60,8 +60,8 @@ Dataset makeDataset(std::string name, std::vector<uint8_t>& pixels, std::vector<
     return d;
 }
 
-}  // namespace
-
+/// The non-empty lines of a class-name file; throws when missing or when it has fewer
+/// than `expected` names.
 std::vector<std::string> readClassNames(const std::string& path, size_t expected) {
     std::ifstream in(path);
     if (!in) throw Error(path + ": class-name file not found; it ships in the official archive");
@@ -77,6 +77,8 @@ std::vector<std::string> readClassNames(const std::string& path, size_t expected
     names.resize(expected);
     return names;
 }
+
+}  // namespace
 
 Dataset readCifar10(const std::string& dir, bool train) {
     const auto names = readClassNames((fs::path(dir) / "batches.meta.txt").string(), 10);

@@ -27,12 +27,11 @@ public:
         return [] {};
     }
     void broadcast(std::vector<torch::Tensor>&, int) override {}
-    void barrier() override {}
 };
 
 #ifdef MWB_HAVE_C10D
 // LibTorch 2.0 made ProcessGroupGloo and ProcessGroupNCCL c10d Backends (a ProcessGroup now
-// dispatches to one); both offer the same allreduce, broadcast and barrier.
+// dispatches to one); both offer the same allreduce and broadcast.
 #if TORCH_VERSION_MAJOR >= 2
 using GroupBase = c10d::Backend;
 #else
@@ -82,8 +81,6 @@ public:
             }
         }
     }
-
-    void barrier() override { group_->barrier()->wait(); }
 
 private:
     c10::intrusive_ptr<GroupBase> group_;

@@ -2,7 +2,6 @@
 
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +12,7 @@
 #include <thread>
 
 #include "mwb/Error.h"
+#include "mwb/sys/ChildProcess.h"
 
 namespace mwb::dist {
 namespace {
@@ -25,32 +25,43 @@ constexpr std::chrono::seconds kPeerLostPatience{3};
 void rememberSignal(int sig) { forwardedSignal = sig; }
 
 std::string describeStatus(int rank, int status) {
-    if (WIFSIGNALED(status)) {
-        const int sig = WTERMSIG(status);
-        return "rank " + std::to_string(rank) + " was killed by signal " + std::to_string(sig) +
-               " (" + strsignal(sig) + ")";
-    }
-    return "rank " + std::to_string(rank) + " exited with code " +
-           std::to_string(WEXITSTATUS(status));
+    return "rank " + std::to_string(rank) + " " + sys::describeExit(status);
 }
 
-[[noreturn]] void execWorker(int rank, int nproc, int port, const std::string& program,
-                             const std::vector<std::string>& args) {
-    // Die with the launcher, whatever kills it.
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() == 1) _exit(1);  // the launcher is already gone
-    setenv("RANK", std::to_string(rank).c_str(), 1);
-    setenv("LOCAL_RANK", std::to_string(rank).c_str(), 1);
-    setenv("WORLD_SIZE", std::to_string(nproc).c_str(), 1);
-    // All ranks run on this machine: they share its cores (train::threadsFor).
-    setenv("LOCAL_WORLD_SIZE", std::to_string(nproc).c_str(), 1);
-    setenv("MASTER_ADDR", "127.0.0.1", 1);
-    setenv("MASTER_PORT", std::to_string(port).c_str(), 1);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(program.c_str(), argv.data());
-    _exit(127);
+/// Rank `rank` of `nproc`, with torchrun's variables; it dies with the launcher, whatever
+/// kills the launcher.
+pid_t startWorker(int rank, int nproc, int port, const std::string& program,
+                  const std::vector<std::string>& args) {
+    sys::ChildSpec spec;
+    spec.program = program;
+    spec.args = args;
+    spec.env = {{"RANK", std::to_string(rank)},
+                {"LOCAL_RANK", std::to_string(rank)},
+                {"WORLD_SIZE", std::to_string(nproc)},
+                // All ranks run on this machine: they share its cores (train::threadsFor).
+                {"LOCAL_WORLD_SIZE", std::to_string(nproc)},
+                {"MASTER_ADDR", "127.0.0.1"},
+                {"MASTER_PORT", std::to_string(port)}};
+    spec.deathSignal = SIGKILL;
+    return sys::startChild(spec);
+}
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+int findFreePort() {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) throw Error(std::string("cannot open a socket: ") + std::strerror(errno));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof addr;
+    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+        close(fd);
+        throw Error(std::string("cannot find a free port on 127.0.0.1: ") + std::strerror(errno));
+    }
+    close(fd);
+    return ntohs(addr.sin_port);
 }
 
 struct Failure {
@@ -89,26 +100,11 @@ bool isPeerLost(const std::exception& e) {
     return false;
 }
 
-int findFreePort() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) throw Error(std::string("cannot open a socket: ") + std::strerror(errno));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof addr;
-    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-        close(fd);
-        throw Error(std::string("cannot find a free port on 127.0.0.1: ") + std::strerror(errno));
-    }
-    close(fd);
-    return ntohs(addr.sin_port);
-}
-
 LaunchResult launchLocalWorkers(int nproc, const std::string& program,
                                 const std::vector<std::string>& args, int graceSeconds) {
-    if (nproc < 1) throw Error("--nproc must be at least 1, got " + std::to_string(nproc));
+    if (nproc < 1 || nproc > kMaxLocalProcesses)
+        throw Error("--nproc " + std::to_string(nproc) + " is not allowed; expected 1 to " +
+                    std::to_string(kMaxLocalProcesses));
     if (access(program.c_str(), X_OK) != 0) throw Error("cannot execute '" + program + "'");
     const int port = findFreePort();
 
@@ -122,14 +118,13 @@ LaunchResult launchLocalWorkers(int nproc, const std::string& program,
 
     std::vector<pid_t> pids(static_cast<size_t>(nproc), -1);
     for (int r = 0; r < nproc; ++r) {
-        const pid_t pid = fork();
-        if (pid == 0) execWorker(r, nproc, port, program, args);
-        if (pid < 0) {
+        try {
+            pids[static_cast<size_t>(r)] = startWorker(r, nproc, port, program, args);
+        } catch (const Error& e) {
             for (pid_t p : pids)
                 if (p > 0) kill(p, SIGKILL);
-            throw Error(std::string("cannot start worker processes: ") + std::strerror(errno));
+            throw Error(std::string("cannot start worker processes: ") + e.what());
         }
-        pids[static_cast<size_t>(r)] = pid;
     }
 
     std::vector<Failure> failures;

@@ -16,6 +16,7 @@
 #include "mwb/QuoteInput.h"
 #include "mwb/config/AtomicFile.h"
 #include "mwb/config/ConfigJson.h"
+#include "mwb/model/NamedState.h"
 
 namespace mwb::io {
 namespace {
@@ -194,21 +195,14 @@ Checkpoint parseCheckpoint(const std::string& bytes, const std::string& where) {
 }
 
 NamedTensors captureTensors(const torch::nn::Module& module) {
-    NamedTensors out;
-    for (const auto& p : module.named_parameters(true)) {
-        out.emplace_back(p.key(), p.value().detach().to(torch::kCPU).clone());
-    }
-    for (const auto& b : module.named_buffers(true)) {
-        out.emplace_back(b.key(), b.value().detach().to(torch::kCPU).clone());
-    }
+    NamedTensors out = model::namedState(module);
+    for (auto& entry : out) entry.second = entry.second.detach().to(torch::kCPU).clone();
     return out;
 }
 
 void restoreTensors(const NamedTensors& tensors, torch::nn::Module& module,
                     const std::string& where) {
-    std::vector<std::pair<std::string, torch::Tensor>> targets;
-    for (const auto& p : module.named_parameters(true)) targets.emplace_back(p.key(), p.value());
-    for (const auto& b : module.named_buffers(true)) targets.emplace_back(b.key(), b.value());
+    auto targets = model::namedState(module);
     const std::string hint = "; the checkpoint was written for another model config";
     // Check everything before copying anything, so a failed load leaves the module untouched.
     std::unordered_map<std::string, const torch::Tensor*> byName;

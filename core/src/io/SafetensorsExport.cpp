@@ -29,8 +29,9 @@ std::string dtypeName(torch::ScalarType t, const std::string& tensorName) {
     }
 }
 
-}  // namespace
-
+/// Writes `tensors` (names following the module tree, dots) as a safetensors file, atomically.
+/// `metadata` (string -> string) goes into "__metadata__". Throws mwb::Error for a dtype the
+/// format has no name for.
 void writeSafetensors(const std::string& outPath, const NamedTensors& tensors,
                       const std::vector<std::pair<std::string, std::string>>& metadata) {
     nlohmann::ordered_json header;
@@ -64,6 +65,8 @@ void writeSafetensors(const std::string& outPath, const NamedTensors& tensors,
     }
     writeFileAtomically(outPath, file);
 }
+
+}  // namespace
 
 void exportSafetensors(const std::string& checkpointPath, bool ema, const std::string& outPath) {
     const Checkpoint c = readCheckpoint(checkpointPath);

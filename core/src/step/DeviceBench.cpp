@@ -28,7 +28,7 @@ int deviceIndex(const torch::Device& d) { return d.has_index() ? d.index() : 0; 
 double deviceMs(const torch::Device& device, const std::function<void()>& work) {
     if (device.is_cuda()) {
 #if MWB_HAVE_CUDA_KERNELS
-        ops::cuda::GpuTimer timer(deviceIndex(device));
+        cuda::GpuTimer timer(deviceIndex(device));
         timer.start();
         work();
         return timer.stopMs();

@@ -6,23 +6,17 @@
 #include <algorithm>
 
 #include "mwb/Error.h"
+#include "mwb/model/NamedState.h"
 
 namespace mwb::train {
-
-std::vector<std::pair<std::string, torch::Tensor>> namedState(const torch::nn::Module& module) {
-    std::vector<std::pair<std::string, torch::Tensor>> out;
-    for (const auto& p : module.named_parameters(true)) out.emplace_back(p.key(), p.value());
-    for (const auto& b : module.named_buffers(true)) out.emplace_back(b.key(), b.value());
-    return out;
-}
 
 Ema::Ema(const torch::nn::Module& source, torch::nn::Module& shadow, double decay, bool warmup)
     : decay_(decay), warmup_(warmup) {
     if (!(decay >= 0.0 && decay < 1.0)) {
         throw Error("EMA decay " + std::to_string(decay) + " is outside [0, 1); set ema.decay");
     }
-    const auto src = namedState(source);
-    const auto dst = namedState(shadow);
+    const auto src = model::namedState(source);
+    const auto dst = model::namedState(shadow);
     if (src.size() != dst.size()) throw Error("EMA copy does not match the model's structure");
     for (size_t i = 0; i < src.size(); ++i) {
         if (src[i].first != dst[i].first || !src[i].second.sizes().equals(dst[i].second.sizes())) {

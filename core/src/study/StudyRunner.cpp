@@ -5,19 +5,29 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
-#include "ChildProcess.h"
 #include "mwb/Error.h"
 #include "mwb/config/AtomicFile.h"
-#include "mwb/config/StudyFile.h"
 #include "mwb/config/ConfigJson.h"
+#include "mwb/config/StudyFile.h"
+#include "mwb/sys/ChildProcess.h"
 #include "mwb/train/Trainer.h"
 
 namespace fs = std::filesystem;
 
 namespace mwb::study {
 namespace {
+
+/// The last line of `logPath` that starts with "error: ", without the prefix; empty if none.
+std::string lastErrorLine(const std::string& logPath) {
+    std::ifstream in(logPath);
+    std::string line, last;
+    while (std::getline(in, line))
+        if (line.rfind("error: ", 0) == 0) last = line.substr(7);
+    return last;
+}
 
 // The state one runStudy call works through: the plan, what is on disk, what came out.
 struct Study {
@@ -132,7 +142,9 @@ void runAsProcesses(Study& study, const std::vector<size_t>& todo,
                 args.insert(args.end(), {"--config", study.configPath(run)});
             }
             study.listener.onStudyRunStarted(e);
-            running.push_back({startLoggedProcess(options.program, args, study.logPath(run)), e});
+            // SIGTERM when this process dies: `mambawb train` saves its checkpoint on it.
+            sys::ChildSpec child{options.program, args, {}, study.logPath(run), SIGTERM};
+            running.push_back({sys::startChild(child), e});
         }
         int status = 0;
         const pid_t pid = waitpid(-1, &status, WNOHANG);
@@ -148,7 +160,7 @@ void runAsProcesses(Study& study, const std::vector<size_t>& todo,
             if (!ok) {
                 const auto& run = study.plan.runs[static_cast<size_t>(e.index)];
                 const auto why = lastErrorLine(study.logPath(run));
-                e.error = "run " + e.name + " " + describeExit(status) +
+                e.error = "run " + e.name + " " + sys::describeExit(status) +
                           (why.empty() ? "" : ": " + why) + " (log: " + study.logPath(run) + ")";
             }
             if (ok && stopping) {
@@ -178,8 +190,8 @@ void createStudy(const std::string& studyDir, const StudySpec& spec) {
 
 StudyOutcome runStudy(const std::string& studyDir, StudyListener& listener,
                       const train::RunControl& control, const StudyOptions& options) {
-    Study study{studyDir, loadStudySpec(studyDir), {}, listener, {}};
-    study.plan = planStudy(study.spec);
+    auto progress = readStudyProgress(studyDir);
+    Study study{studyDir, std::move(progress.spec), std::move(progress.plan), listener, {}};
     const auto cores = static_cast<int64_t>(std::max(1u, std::thread::hardware_concurrency()));
     if (options.parallel < 1 || options.parallel > cores)
         throw Error("--parallel " + std::to_string(options.parallel) + " does not fit this machine's " +
@@ -187,19 +199,17 @@ StudyOutcome runStudy(const std::string& studyDir, StudyListener& listener,
     if (options.parallel > 1 && options.program.empty())
         throw Error("parallel study runs need the mambawb program to start");
 
-    std::vector<RunOnDisk> disk;
+    const std::vector<RunOnDisk>& disk = progress.runs;
     std::vector<size_t> todo;
-    const auto listed = io::listRuns(studyRunsPath(studyDir));  // once, not once per run
     for (size_t i = 0; i < study.plan.runs.size(); ++i) {
-        disk.push_back(findRun(listed, study.plan.runs[i]));
-        if (!disk.back().result) {
+        if (!disk[i].result) {
             todo.push_back(i);
             continue;
         }
         auto e = study.event(i);
         e.kept = true;
-        e.dir = disk.back().dir;
-        e.result = disk.back().result;
+        e.dir = disk[i].dir;
+        e.result = disk[i].result;
         study.outcome.results.push_back(*e.result);
         listener.onStudyRunEnded(e);
     }

@@ -188,6 +188,9 @@ CpuidAnswers parseCpuid(const std::string& text) {
     return a;
 }
 
+namespace {
+
+/// This machine's cpuid answers (all zero off x86).
 CpuidAnswers readCpuid() {
     CpuidAnswers a;
 #if defined(__x86_64__) || defined(__i386__)
@@ -213,6 +216,8 @@ CpuidAnswers readCpuid() {
 #endif
     return a;
 }
+
+}  // namespace
 
 const CpuFeatures& cpuFeatures() {
     static const CpuFeatures features = [] {

@@ -12,10 +12,10 @@ namespace mwb::sys {
 std::vector<GpuInfo> gpuInfo() {
     std::vector<GpuInfo> out;
 #if MWB_HAVE_CUDA_KERNELS
-    for (int i = 0; i < ops::cuda::deviceCount(); ++i) {
+    for (int i = 0; i < cuda::deviceCount(); ++i) {
         GpuInfo g;
         char name[256] = {};
-        if (!ops::cuda::deviceProperties(i, name, sizeof name, g.major, g.minor, g.totalBytes)) break;
+        if (!cuda::deviceProperties(i, name, sizeof name, g.major, g.minor, g.totalBytes)) break;
         g.name = name;
         out.push_back(g);
     }

@@ -33,10 +33,10 @@ int64_t peakExtraBytes(const torch::Device& device, const std::function<void()>&
     if (device.is_cuda()) {
 #if MWB_HAVE_CUDA_KERNELS
         const int index = device.has_index() ? device.index() : 0;
-        const int64_t base = ops::cuda::allocatedBytes(index);
-        ops::cuda::resetPeakAllocated(index);
+        const int64_t base = cuda::allocatedBytes(index);
+        cuda::resetPeakAllocated(index);
         work();
-        return ops::cuda::peakAllocatedBytes(index) - base;
+        return cuda::peakAllocatedBytes(index) - base;
 #else
         throw Error("peak GPU memory needs a build with the CUDA kernels (nvcc at configure time)");
 #endif

@@ -33,9 +33,6 @@ void adjustContrast(const cv::Mat& src, cv::Mat& dst, double factor);
 /// Blend with the 3x3 smoothed image (border pixels kept): 0 smooth, 1 unchanged.
 void adjustSharpness(const cv::Mat& src, cv::Mat& dst, double factor);
 
-/// Nearest-neighbour affine warp with fill 0. `inverse` maps an output point to its source
-/// point in coordinates centred on the image (torchvision's inverse affine matrix, row-major 2x3).
-void affineNearest(const cv::Mat& src, cv::Mat& dst, const double inverse[6]);
 /// x' = x + m * y about the top-left corner (AutoAugment ShearX, magnitude m).
 void shearX(const cv::Mat& src, cv::Mat& dst, double m);
 /// y' = y + m * x about the top-left corner.

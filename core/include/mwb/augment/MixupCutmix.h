@@ -7,7 +7,6 @@
 
 #include <random>
 
-
 namespace mwb::augment {
 
 /// A mixed batch and its soft targets.
@@ -39,9 +38,6 @@ private:
     double mixupAlpha_, cutmixAlpha_, prob_, switchProb_, smoothing_;
     int64_t classes_;
 };
-
-/// Smoothed one-hot targets mixed as lambda * y + (1 - lambda) * flip(y) (timm's mixup_target).
-torch::Tensor mixedTargets(const torch::Tensor& labels, int64_t classes, double lambda, double smoothing);
 
 /// A Beta(alpha, alpha) draw.
 double sampleBeta(std::mt19937_64& rng, double alpha);

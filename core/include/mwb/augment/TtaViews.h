@@ -16,7 +16,4 @@ inline constexpr int64_t kMaxTtaViews = 32;
 /// Throws mwb::Error unless 1 <= n <= kMaxTtaViews.
 std::vector<torch::Tensor> ttaViews(const torch::Tensor& batch, int64_t n);
 
-/// `batch` shifted by (dx, dy) pixels with zero fill (positive: content moves right / down).
-torch::Tensor shiftBatch(const torch::Tensor& batch, int64_t dx, int64_t dy);
-
 }  // namespace mwb::augment

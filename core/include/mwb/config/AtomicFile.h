@@ -2,7 +2,6 @@
 // Crash-safe file replacement: a reader sees the old file or the new one, never half of one.
 
 #include <cstddef>
-#include <functional>
 #include <string>
 
 namespace mwb::io {
@@ -11,11 +10,6 @@ namespace mwb::io {
 /// fsync'ed before it is renamed over `path`. Throws mwb::Error naming the path on failure,
 /// leaving any previous file untouched.
 void writeFileAtomically(const std::string& path, const std::string& contents);
-
-/// As above, for writers that stream into a file path (e.g. torch::save): `write` receives
-/// the temporary path, then the file is fsync'ed and renamed over `path`.
-void replaceFileAtomically(const std::string& path,
-                           const std::function<void(const std::string& tmpPath)>& write);
 
 /// "cannot write '<path>': <errno text>; ..." with what to do: for a full disk the bytes
 /// needed and those free, for the file-size limit the limit, for a read-only folder which one.

@@ -26,6 +26,10 @@ public:
     /// An existing run directory. Throws mwb::Error when `root` has no config.json.
     static RunDirectory open(const std::string& root);
 
+    /// The paths of a run directory at `root`, without looking at the disk: for a front end
+    /// that names the files of a folder it was given (which may be half-written or gone).
+    static RunDirectory at(const std::string& root);
+
     const std::string& root() const { return root_; }
     /// The run's folder name without the date-time prefix.
     std::string name() const;
@@ -35,6 +39,9 @@ public:
     std::string advicePath() const { return root_ + "/advice.jsonl"; }
     std::string lastCheckpointPath() const { return root_ + "/checkpoints/last.pt"; }
     std::string bestCheckpointPath() const { return root_ + "/checkpoints/best.pt"; }
+    /// The checkpoint to evaluate or export: best.pt when it exists, else last.pt (which may
+    /// not exist either).
+    std::string preferredCheckpointPath() const;
 
 private:
     explicit RunDirectory(std::string root) : root_(std::move(root)) {}

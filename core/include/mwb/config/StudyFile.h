@@ -39,8 +39,19 @@ struct RunOnDisk {
 /// got. Throws mwb::Error naming the folder when its metrics cannot be read.
 RunOnDisk findRun(const std::string& studyDir, const StudyRun& run);
 
-/// The same among `runs`, the study's run folders as io::listRuns(studyRunsPath(dir)) lists
-/// them: for looking up every run of a plan with one listing.
-RunOnDisk findRun(const std::vector<io::RunInfo>& runs, const StudyRun& run);
+/// A study as its folder holds it: the spec, its plan, and where each planned run stands.
+struct StudyProgress {
+    StudySpec spec;
+    StudyPlan plan;
+    std::vector<RunOnDisk> runs;  // one per plan.runs, in the plan's order
+
+    /// The finished runs' results, in the plan's order.
+    std::vector<RunResult> results() const;
+};
+
+/// Reads the spec of the study in `studyDir`, plans it and finds each planned run under
+/// <study>/runs (listing the folder once). Throws mwb::Error naming the file or folder that
+/// is missing or damaged.
+StudyProgress readStudyProgress(const std::string& studyDir);
 
 }  // namespace mwb::study

@@ -27,12 +27,15 @@ struct GridAxis {
 /// `key=v1,v2,...` as given to `--grid`. Throws mwb::Error naming the text when malformed.
 GridAxis parseGridAxis(const std::string& text);
 
+/// The most seeds a study runs each variant with (`--seeds`, the app's Seeds box).
+constexpr int64_t kMaxStudySeeds = 16;
+
 /// What the user asked for.
 struct StudySpec {
     StudyMode mode = StudyMode::LeaveOneOut;
     std::vector<std::string> items;  // recipe items (the two item modes); empty = defaultItems()
     std::vector<GridAxis> grid;      // one or two axes (grid mode)
-    int64_t seeds = 1;               // runs per variant, with run.seed, run.seed + 1, ...
+    int64_t seeds = 1;               // runs per variant (1 to kMaxStudySeeds): run.seed, run.seed + 1, ...
     train::Config base;              // the config every variant starts from
 };
 

@@ -24,8 +24,4 @@ Dataset readCifar10(const std::string& dir, bool train);
 /// classes) unless `coarse` (20 super-classes). Throws mwb::Error naming the file and offset.
 Dataset readCifar100(const std::string& dir, bool train, bool coarse);
 
-/// The non-empty lines of a class-name file; throws when missing or when it has fewer
-/// than `expected` names.
-std::vector<std::string> readClassNames(const std::string& path, size_t expected);
-
 }  // namespace mwb::data

@@ -26,8 +26,6 @@ public:
     virtual std::function<void()> allReduceSumAsync(std::vector<torch::Tensor>& tensors) = 0;
     /// Overwrites each tensor with rank `root`'s values.
     virtual void broadcast(std::vector<torch::Tensor>& tensors, int root) = 0;
-    /// Returns when every rank has called it.
-    virtual void barrier() = 0;
 };
 
 /// How long a collective may take before the run counts a rank as gone or stuck (then it

@@ -16,6 +16,9 @@ constexpr int kPeerLostExitCode = 75;
 /// Whether `e` is a collective failing because a peer closed its connection or timed out.
 bool isPeerLost(const std::exception& e);
 
+/// The most workers `--nproc` starts on one machine (the CLI's option and the app's spin box).
+constexpr int kMaxLocalProcesses = 1024;
+
 /// What a local run of N workers ended with.
 struct LaunchResult {
     int exitCode = 0;    // 0 when every worker succeeded, else the first failure's code (or 1)
@@ -23,15 +26,13 @@ struct LaunchResult {
     std::string reason;  // e.g. "rank 1 was killed by signal 9 (Killed)"
 };
 
-/// Starts `nproc` processes of `program` with `args` (args[0] is the program name), each with
-/// RANK, LOCAL_RANK, WORLD_SIZE, MASTER_ADDR=127.0.0.1 and MASTER_PORT (a free port) set.
+/// Starts `nproc` (1 to kMaxLocalProcesses) processes of `program` with `args` (args[0] is
+/// the program name), each with RANK, LOCAL_RANK, WORLD_SIZE, MASTER_ADDR=127.0.0.1 and
+/// MASTER_PORT (a free port) set.
 /// Waits for all of them. When one fails, the others get SIGTERM and, after `graceSeconds`,
 /// SIGKILL, so no process outlives the run; each worker also dies if this process dies.
 /// SIGINT, SIGTERM, SIGUSR1 and SIGUSR2 received here are forwarded to the workers.
 LaunchResult launchLocalWorkers(int nproc, const std::string& program,
                                 const std::vector<std::string>& args, int graceSeconds = 10);
-
-/// A TCP port on 127.0.0.1 that was free a moment ago.
-int findFreePort();
 
 }  // namespace mwb::dist

@@ -10,12 +10,6 @@
 
 namespace mwb::io {
 
-/// Writes `tensors` (names following the module tree, dots) as a safetensors file, atomically.
-/// `metadata` (string -> string) goes into "__metadata__". Throws mwb::Error for a dtype the
-/// format has no name for.
-void writeSafetensors(const std::string& outPath, const NamedTensors& tensors,
-                      const std::vector<std::pair<std::string, std::string>>& metadata);
-
 /// Exports the raw (or, with `ema`, the EMA) weights of a checkpoint, with the run's config
 /// JSON under "__metadata__"."config". Throws mwb::Error when `ema` is asked of a checkpoint
 /// of a run without EMA.

@@ -35,8 +35,4 @@ private:
     bool warmup_;
 };
 
-/// The parameters then the buffers of `module`, in the order of named_parameters and
-/// named_buffers: the list that EMA, checkpoints and exports walk.
-std::vector<std::pair<std::string, torch::Tensor>> namedState(const torch::nn::Module& module);
-
 }  // namespace mwb::train

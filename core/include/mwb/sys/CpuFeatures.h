@@ -57,9 +57,6 @@ CpuFeatures featuresFromCpuinfo(const std::string& text);
 std::string formatCpuid(const CpuidAnswers& answers);
 CpuidAnswers parseCpuid(const std::string& text);
 
-/// This machine's cpuid answers (all zero off x86).
-CpuidAnswers readCpuid();
-
 /// This machine's features, detected on first use: cpuid on x86, /proc/cpuinfo elsewhere.
 const CpuFeatures& cpuFeatures();
 

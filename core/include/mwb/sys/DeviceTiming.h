@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-namespace mwb::ops::cuda {
+namespace mwb::sys::cuda {
 
 /// Elapsed GPU time between start() and stopMs() on the current stream of `device`: what the
 /// kernels took, not when the host returned.
@@ -31,4 +31,4 @@ int64_t peakAllocatedBytes(int device);
 int64_t allocatedBytes(int device);
 void resetPeakAllocated(int device);
 
-}  // namespace mwb::ops::cuda
+}  // namespace mwb::sys::cuda

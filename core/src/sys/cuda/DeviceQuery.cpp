@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-namespace mwb::ops::cuda {
+namespace mwb::sys::cuda {
 
 int deviceCount() {
     int n = 0;
@@ -27,4 +27,4 @@ bool deviceProperties(int i, char* name, std::size_t capacity, int& major, int& 
     return true;
 }
 
-}  // namespace mwb::ops::cuda
+}  // namespace mwb::sys::cuda

@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace mwb::ops::cuda {
+namespace mwb::sys::cuda {
 
 /// Visible devices; 0 when the runtime finds none.
 int deviceCount();
@@ -15,4 +15,4 @@ int deviceCount();
 bool deviceProperties(int i, char* name, std::size_t capacity, int& major, int& minor,
                       int64_t& totalBytes);
 
-}  // namespace mwb::ops::cuda
+}  // namespace mwb::sys::cuda

@@ -8,7 +8,7 @@
 
 #include <utility>
 
-namespace mwb::ops::cuda {
+namespace mwb::sys::cuda {
 namespace {
 
 cudaEvent_t event(void* e) { return static_cast<cudaEvent_t>(e); }
@@ -59,4 +59,4 @@ void resetPeakAllocated(int device) {
     c10::cuda::CUDACachingAllocator::resetPeakStats(static_cast<c10::DeviceIndex>(device));
 }
 
-}  // namespace mwb::ops::cuda
+}  // namespace mwb::sys::cuda
