@@ -32,7 +32,7 @@ TEST(DeviceBench, MeasuresStepsAndScanPathsOnTheCpu) {
 }
 
 TEST(DeviceBench, ScanArgsHaveTheModelsLayout) {
-    mwb::model::VisionMambaOptions m;
+    mwb::model::ModelShape m;
     m.width = 16;
     m.imageSize = 8;
     m.pool = "cls";
