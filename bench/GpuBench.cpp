@@ -19,7 +19,6 @@
 #include "ScanMeans.h"
 
 #include "mwb/Error.h"
-#include "mwb/step/ModelOptions.h"
 #include "mwb/config/ModelPresets.h"
 #include "mwb/step/DeviceBench.h"
 #include "mwb/sys/GpuInfo.h"
@@ -72,10 +71,7 @@ int main(int argc, char** argv) {
             else if (arg == "--json") jsonPath = value();
             else throw mwb::Error("unknown argument '" + arg + "'; see the comment atop bench/GpuBench.cpp");
         }
-        mwb::train::Config config;
-        config.model = mwb::model::modelPreset(preset);
-        config.dropPath.enabled = false;
-        o.model = mwb::train::modelOptions(config);
+        o.config.model = mwb::model::modelPreset(preset);
         try {
             o.device = torch::Device(device);
         } catch (const std::exception&) {

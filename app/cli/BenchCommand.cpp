@@ -99,31 +99,27 @@ double scanSeconds(const ScanArgs& a, int reps, Scan scan, bool warmUp = true) {
 }
 
 /// The rig of a timed train step: the recipe's step (step/TrainStep.h) on one fixed batch.
-train::StepRig makeRig(const train::Config& config, int64_t batch, bool bf16) {
-    train::StepRigOptions r;
-    r.model = train::modelOptions(config);
-    r.batch = batch;
-    r.precision = bf16 ? torch::kBFloat16 : torch::kFloat;
-    r.recipe = config;
-    return train::StepRig(r);
+train::StepRig makeRig(const train::Config& config, int64_t batch, train::Precision precision) {
+    return train::StepRig(config, {batch, torch::kCPU, precision});
 }
 
 /// Seconds per train step (median of `steps` after a warm-up).
-double stepSeconds(const train::Config& config, int64_t batch, int64_t steps, bool bf16) {
-    auto rig = makeRig(config, batch, bf16);
+double stepSeconds(const train::Config& config, int64_t batch, int64_t steps,
+                   train::Precision precision) {
+    auto rig = makeRig(config, batch, precision);
     return medianSeconds(static_cast<int>(steps), [&] { rig.step(); });
 }
 
 /// `--profile FILE`: one train step (after a warm-up one) under LibTorch's profiler; writes
 /// the Chrome trace and prints the ops that took the most time.
-void profileStep(const train::Config& config, int64_t batch, bool bf16,
+void profileStep(const train::Config& config, int64_t batch, train::Precision precision,
                  const std::string& tracePath, std::ostream& out) {
-    auto rig = makeRig(config, batch, bf16);
+    auto rig = makeRig(config, batch, precision);
     rig.step();
     const auto ops = sys::profileOps([&] { rig.step(); }, tracePath);
     double total = 0.0;
     for (const auto& op : ops) total += op.selfMs;
-    out << "profile            one " << (bf16 ? "bf16" : "fp32") << " step, " << total
+    out << "profile            one " << train::precisionName(precision) << " step, " << total
         << " ms in ops (trace: " << tracePath << ")\n";
     for (size_t i = 0; i < std::min<size_t>(ops.size(), 12); ++i) {
         out << "  " << std::setw(9) << ops[i].selfMs << " ms " << std::setw(6) << ops[i].calls
@@ -154,18 +150,19 @@ void runBench(const BenchOptions& b, const GlobalOptions& global) {
     train::AmpConfig amp;
     amp.enabled = b.amp != "fp32";
     amp.dtype = b.amp == "fp32" ? "auto" : b.amp;
-    const auto precision = train::resolvePrecision(amp, sys::computeTarget(torch::kCPU));
-    const auto machine = train::machineInfo(torch::kCPU, threads, precision);
+    const auto choice = train::resolvePrecision(amp, sys::computeTarget(torch::kCPU));
+    const auto machine = train::machineInfo(torch::kCPU, threads, choice);
     const auto& cpu = sys::cpuFeatures();
     out << "cpu                " << (cpu.model.empty() ? cpu.arch : cpu.model) << ": "
         << cpu.summary() << "; kernels " << ops::cpuIsaName(ops::activeCpuIsa()) << "\n"
-        << "step precision     " << precision.dtype << " (" << precision.reason << ")\n";
+        << "step precision     " << train::precisionName(choice.precision) << " ("
+        << choice.reason << ")\n";
 
     const double gemm = sys::measureGemmGflops(1024, 0.5);
     out << "fp32 GEMM          " << gemm << " GFLOP/s (1024x1024)" << std::endl;
 
-    const double stepF = stepSeconds(config, b.batchSize, b.steps, false);
-    const double stepH = stepSeconds(config, b.batchSize, b.steps, true);
+    const double stepF = stepSeconds(config, b.batchSize, b.steps, train::Precision::fp32);
+    const double stepH = stepSeconds(config, b.batchSize, b.steps, train::Precision::bf16);
     const double ipsF = static_cast<double>(b.batchSize) / stepF;
     const double ipsH = static_cast<double>(b.batchSize) / stepH;
     // Read before the scan comparison: the reference scan's autograd graph is far larger
@@ -192,7 +189,7 @@ void runBench(const BenchOptions& b, const GlobalOptions& global) {
     out << "\n";
 
     // The step figure is at the precision --amp picks (auto: what a run picks); both are printed.
-    const bool bf16 = precision.dtype == "bf16";
+    const bool bf16 = choice.precision == train::Precision::bf16;
     const double ips = bf16 ? ipsH : ipsF;
     const double scansPerStep = static_cast<double>(o.depth) * (o.bidirectional ? 2.0 : 1.0);
     const double scanShare = scansPerStep * (bf16 ? fusedBf16 : fused) / (bf16 ? stepH : stepF);
@@ -205,7 +202,7 @@ void runBench(const BenchOptions& b, const GlobalOptions& global) {
         << "model FLOPs        " << flops / 1e9 << " GFLOP per image (fwd+bwd)\n"
         << "MFU                " << mfu * 100 << "%\n"
         << "peak RSS           " << rss << " MB\n";
-    if (!b.profile.empty()) profileStep(config, b.batchSize, bf16, b.profile, out);
+    if (!b.profile.empty()) profileStep(config, b.batchSize, choice.precision, b.profile, out);
     if (b.json) {
         nlohmann::json j = {{"preset", b.preset},
                             {"batch_size", b.batchSize},
@@ -218,7 +215,7 @@ void runBench(const BenchOptions& b, const GlobalOptions& global) {
                             {"images_per_s", ips},
                             {"images_per_s_fp32", ipsF},
                             {"images_per_s_bf16", ipsH},
-                            {"amp_dtype", precision.dtype},
+                            {"amp_dtype", train::precisionName(choice.precision)},
                             {"faster_precision", ipsH > ipsF ? "bf16" : "fp32"},
                             {"cpu_isa", ops::cpuIsaName(ops::activeCpuIsa())},
                             {"scan_fused_ms_by_isa", byIsa},
@@ -238,8 +235,7 @@ void runDeviceBenchCommand(const BenchOptions& b, const GlobalOptions& global) {
     train::Config config;
     config.model = resolveModel(b.preset);
     sys::DeviceBenchOptions d;
-    d.model = train::modelOptions(config);
-    d.recipe = config;
+    d.config = config;
     d.batch = b.batchSize;
     d.steps = b.steps;
     try {

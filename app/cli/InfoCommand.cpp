@@ -45,7 +45,7 @@ void addInfoCommand(CLI::App& app, const GlobalOptions& global) {
                   << "\n"
                   << "kernel path   " << ops::cpuIsaName(ops::activeCpuIsa()) << " (this CPU runs"
                   << paths << "; MWB_CPU_ISA forces one)\n"
-                  << "amp auto      " << precision.dtype << ", " << precision.reason << "\n";
+                  << "amp auto      " << train::precisionName(precision.precision) << ", " << precision.reason << "\n";
         std::cout << "device        " << sys::describeDevice(device) << "\n";
         const auto gpus = sys::gpuInfo();
         for (size_t i = 0; i < gpus.size(); ++i) {

@@ -263,7 +263,7 @@ std::pair<QString, QString> precisionNote(const train::Config& config) {
             config.amp, sys::computeTarget(sys::resolveDevice(config.run.device)));
         QString tip = QString::fromStdString(p.describe());
         if (!p.warning.empty()) tip += "\n" + QString::fromStdString(p.warning);
-        return {QStringLiteral("→ %1%2").arg(QString::fromStdString(p.dtype),
+        return {QStringLiteral("→ %1%2").arg(QString::fromUtf8(train::precisionName(p.precision)),
                                              p.warning.empty() ? QString() : QStringLiteral(" (!)")),
                 tip};
     } catch (const Error& e) {

@@ -9,9 +9,9 @@
 
 TEST(DeviceBench, MeasuresStepsAndScanPathsOnTheCpu) {
     mwb::sys::DeviceBenchOptions o;
-    o.model.width = 32;
-    o.model.depth = 2;
-    o.model.imageSize = 16;
+    o.config.model.width = 32;
+    o.config.model.depth = 2;
+    o.config.model.imageSize = 16;
     o.batch = 4;
     o.steps = 2;
     o.device = torch::kCPU;
@@ -32,7 +32,7 @@ TEST(DeviceBench, MeasuresStepsAndScanPathsOnTheCpu) {
 }
 
 TEST(DeviceBench, ScanArgsHaveTheModelsLayout) {
-    mwb::model::VisionMambaOptions m;
+    mwb::model::ModelShape m;
     m.width = 16;
     m.imageSize = 8;
     m.pool = "cls";

@@ -86,7 +86,7 @@ TEST(MambaMixer, Bfloat16AutocastStaysCloseToFloat32) {
     const auto ref = mixer(x);
     torch::Tensor y;
     {
-        mwb::train::AutocastGuard autocast(torch::kCPU, torch::kBFloat16);
+        mwb::train::AutocastGuard autocast(torch::kCPU, mwb::train::Precision::bf16);
         y = mixer(x);
     }
     EXPECT_EQ(y.scalar_type(), torch::kBFloat16);

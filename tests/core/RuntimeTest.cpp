@@ -43,10 +43,9 @@ TEST(Runtime, ResolvesDeviceThreadsAndPrecisionOnce) {
     EXPECT_EQ(r.dist.worldSize, 1);
     AmpConfig asAuto = c.amp;
     asAuto.dtype = "auto";
-    EXPECT_EQ(r.precision.dtype, resolvePrecision(asAuto, sys::computeTarget(torch::kCPU)).dtype);
-    EXPECT_FALSE(r.precision.lossScaling);
-    EXPECT_FALSE(r.scaler.enabled);
-    EXPECT_NE(r.precision.warning.find("fp16"), std::string::npos) << r.precision.warning;
+    EXPECT_EQ(r.amp.precision, resolvePrecision(asAuto, sys::computeTarget(torch::kCPU)).precision);
+    EXPECT_FALSE(scalesLoss(r.amp.precision));
+    EXPECT_NE(r.amp.warning.find("fp16"), std::string::npos) << r.amp.warning;
     sys::configureThreads(0);
 }
 
@@ -59,11 +58,11 @@ TEST(Runtime, PrecisionIsResolvedForThisMachine) {
         c.amp.dtype = dtype;
         const Runtime r = resolveRuntime(c);
         const auto expected = resolvePrecision(c.amp, sys::computeTarget(torch::kCPU));
-        EXPECT_EQ(r.precision.dtype, expected.dtype) << dtype;
-        EXPECT_EQ(r.precision.reason, expected.reason) << dtype;
+        EXPECT_EQ(r.amp.precision, expected.precision) << dtype;
+        EXPECT_EQ(r.amp.reason, expected.reason) << dtype;
     }
     c.amp.enabled = false;
-    EXPECT_FALSE(resolveRuntime(c).precision.autocast());
+    EXPECT_FALSE(autocasts(resolveRuntime(c).amp.precision));
     sys::configureThreads(0);
 }
 

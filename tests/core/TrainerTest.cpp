@@ -212,7 +212,7 @@ TEST(Trainer, WritesTheRunDirectoryAndPicksTheBestCheckpoint) {
     std::ifstream info(dir + "/run-info.json");
     ASSERT_TRUE(info);
     const auto session = nlohmann::json::parse(info).at("sessions").at(0);
-    EXPECT_EQ(session.at("amp_dtype"), precision.dtype);
+    EXPECT_EQ(session.at("amp_dtype"), std::string(train::precisionName(precision.precision)));
     EXPECT_EQ(session.at("cpu").at("summary"), sys::cpuFeatures().summary());
     EXPECT_EQ(session.at("threads"), 2);
     // Evaluating the checkpoint hands back the split it used: the misclassified rows are its.

@@ -39,7 +39,7 @@ TEST(VisionMamba, ProducesFloatLogitsPerImage) {
     const auto logits = model(torch::randn({5, 3, 16, 16}));
     EXPECT_EQ(logits.sizes(), (std::vector<int64_t>{5, 10}));
     EXPECT_EQ(logits.scalar_type(), torch::kFloat);
-    mwb::train::AutocastGuard autocast(torch::kCPU, torch::kBFloat16);
+    mwb::train::AutocastGuard autocast(torch::kCPU, mwb::train::Precision::bf16);
     EXPECT_EQ(model(torch::randn({2, 3, 16, 16})).scalar_type(), torch::kFloat);
 }
 

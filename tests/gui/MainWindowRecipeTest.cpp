@@ -57,7 +57,7 @@ private Q_SLOTS:
         const auto expected = mwb::train::resolvePrecision(w.recipePanel()->config().amp, cpu);
         QCOMPARE(QString::fromStdString(w.recipePanel()->config().amp.dtype), QString("auto"));
         QCOMPARE(w.recipePanel()->precisionNote(),
-                 QStringLiteral("→ %1").arg(QString::fromStdString(expected.dtype)));
+                 QStringLiteral("→ %1").arg(QString::fromUtf8(mwb::train::precisionName(expected.precision))));
         QCOMPARE(w.recipePanel()->precisionReason(), QString::fromStdString(expected.describe()));
         // Turning the switch off says so at once.
         qobject_cast<QAbstractButton*>(w.recipePanel()->editor("amp.enabled"))->click();

@@ -10,8 +10,13 @@
 
 namespace mwb::train {
 
-torch::ScalarType autocastDtype(const Precision& precision) {
-    return precision.dtype == "fp16" ? torch::kHalf : torch::kBFloat16;
+torch::ScalarType scalarType(Precision precision) {
+    switch (precision) {
+        case Precision::bf16: return torch::kBFloat16;
+        case Precision::fp16: return torch::kHalf;
+        case Precision::fp32: break;
+    }
+    return torch::kFloat;
 }
 
 namespace {
@@ -50,13 +55,12 @@ void setFor(torch::DeviceType type, bool enabled, torch::ScalarType dtype) {
 
 }  // namespace
 
-AutocastGuard::AutocastGuard(torch::Device device, torch::ScalarType dtype, bool enabled)
-    : device_(device) {
-    if (!enabled) return;
+AutocastGuard::AutocastGuard(torch::Device device, Precision precision) : device_(device) {
+    if (!autocasts(precision)) return;
     active_ = true;
     previousEnabled_ = enabledFor(device.type());
     previousDtype_ = dtypeFor(device.type());
-    setFor(device.type(), true, dtype);
+    setFor(device.type(), true, scalarType(precision));
     at::autocast::increment_nesting();
 }
 

@@ -13,6 +13,7 @@
 #include "mwb/sys/CudaSetup.h"
 #include "mwb/sys/GpuInfo.h"
 #include "mwb/sys/PeakMemory.h"
+#include "mwb/step/Autocast.h"
 #include "mwb/step/StepRig.h"
 #if MWB_HAVE_CUDA_KERNELS
 #include "mwb/sys/DeviceTiming.h"
@@ -66,7 +67,7 @@ std::pair<double, int64_t> timeScan(const ScanArgs& a, const torch::Device& devi
 
 }  // namespace
 
-ScanArgs modelScanArgs(const model::VisionMambaOptions& o, int64_t batch, torch::ScalarType type,
+ScanArgs modelScanArgs(const model::ModelShape& o, int64_t batch, torch::ScalarType type,
                        const torch::Device& device) {
     const int64_t D = o.expand * o.width, N = o.dState;
     const int64_t side = o.imageSize / o.patchSize;
@@ -95,7 +96,7 @@ DeviceBenchFigures runDeviceBench(const DeviceBenchOptions& opt) {
     prepareCudaDevice(device);
     DeviceBenchFigures f;
     f.device = "CPU";
-    torch::ScalarType amp = torch::kFloat;
+    train::Precision precision = train::Precision::fp32;
     if (device.is_cuda()) {
         const auto gpus = gpuInfo();
         const int index = deviceIndex(device);
@@ -104,19 +105,14 @@ DeviceBenchFigures runDeviceBench(const DeviceBenchOptions& opt) {
                         std::to_string(gpus.size()) + " found); pick another with --device cuda:N");
         }
         f.device = "CUDA " + std::to_string(index) + ": " + describeGpu(gpus[index]);
-        amp = hasNativeBf16(gpus[index]) ? torch::kBFloat16 : torch::kHalf;
+        precision = hasNativeBf16(gpus[index]) ? train::Precision::bf16 : train::Precision::fp16;
     }
-    f.precision = amp == torch::kBFloat16 ? "bf16" : amp == torch::kHalf ? "fp16" : "fp32";
+    f.precision = train::precisionName(precision);
 
     if (opt.trainStep) {
-        train::StepRigOptions r;
-        r.model = opt.model;
-        r.model.dropPathRate = 0.0;
-        r.batch = opt.batch;
-        r.device = device;
-        r.precision = amp;
-        r.recipe = opt.recipe;
-        train::StepRig rig(r);
+        train::Config config = opt.config;
+        config.dropPath.enabled = false;
+        train::StepRig rig(config, {opt.batch, device, precision});
         const auto step = [&] { rig.step(); };
         for (int i = 0; i < 3; ++i) step();  // warm-up: cuDNN's search, allocator pools, AdamW state
         f.stepPeakBytes = peakExtraBytes(device, step);
@@ -128,7 +124,7 @@ DeviceBenchFigures runDeviceBench(const DeviceBenchOptions& opt) {
         f.cifarEpochSeconds = 391.0 * f.stepMs * 1e-3;
     }
 
-    const auto args = modelScanArgs(opt.model, opt.batch, amp == torch::kFloat ? torch::kFloat : amp, device);
+    const auto args = modelScanArgs(opt.config.model, opt.batch, train::scalarType(precision), device);
     f.scanChannels = args.u.size(1);
     f.scanTokens = args.u.size(2);
     std::tie(f.scanFusedMs, f.scanFusedExtraBytes) = timeScan(args, device, ops::selectiveScan);

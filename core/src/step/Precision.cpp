@@ -7,20 +7,19 @@ std::string capability(const ComputeTarget& t) {
     return std::to_string(t.cudaCapabilityMajor) + "." + std::to_string(t.cudaCapabilityMinor);
 }
 
-Precision automatic(const ComputeTarget& t) {
-    Precision p;
+PrecisionChoice automatic(const ComputeTarget& t) {
+    PrecisionChoice p;
     if (t.cuda) {
         if (t.cudaCapabilityMajor >= 8) {
-            p.dtype = "bf16";
+            p.precision = Precision::bf16;
             p.reason = "this GPU (compute capability " + capability(t) + ") has native bf16";
         } else {
-            p.dtype = "fp16";
-            p.lossScaling = true;
+            p.precision = Precision::fp16;
             p.reason = "this GPU (compute capability " + capability(t) +
                        ") has no native bf16; fp16 with dynamic loss scaling";
         }
     } else if (t.cpu.nativeBf16()) {
-        p.dtype = "bf16";
+        p.precision = Precision::bf16;
         p.reason = "this CPU has native bf16 (" + t.cpu.summary() + ")";
     } else {
         p.reason = "this CPU has no native bf16 (" + t.cpu.summary() + ")";
@@ -30,20 +29,30 @@ Precision automatic(const ComputeTarget& t) {
 
 }  // namespace
 
-std::string Precision::describe() const {
-    if (!autocast()) return "mixed precision: off, " + reason;
-    return "mixed precision: " + dtype + (lossScaling ? " with loss scaling" : "") + ", " + reason;
+const char* precisionName(Precision precision) {
+    switch (precision) {
+        case Precision::bf16: return "bf16";
+        case Precision::fp16: return "fp16";
+        case Precision::fp32: break;
+    }
+    return "fp32";
 }
 
-Precision resolvePrecision(const AmpConfig& amp, const ComputeTarget& t) {
+std::string PrecisionChoice::describe() const {
+    if (!autocasts(precision)) return "mixed precision: off, " + reason;
+    return std::string("mixed precision: ") + precisionName(precision) +
+           (scalesLoss(precision) ? " with loss scaling" : "") + ", " + reason;
+}
+
+PrecisionChoice resolvePrecision(const AmpConfig& amp, const ComputeTarget& t) {
     if (!amp.enabled) {
-        Precision p;
+        PrecisionChoice p;
         p.reason = "amp.enabled is false";
         return p;
     }
     if (amp.dtype == "bf16") {
-        Precision p;
-        p.dtype = "bf16";
+        PrecisionChoice p;
+        p.precision = Precision::bf16;
         p.reason = "amp.dtype is bf16";
         if (!t.cuda && !t.cpu.nativeBf16()) {
             p.warning = "amp.dtype bf16: this CPU (" + t.cpu.summary() +
@@ -57,15 +66,14 @@ Precision resolvePrecision(const AmpConfig& amp, const ComputeTarget& t) {
     }
     if (amp.dtype == "fp16") {
         if (t.cuda) {
-            Precision p;
-            p.dtype = "fp16";
-            p.lossScaling = true;
+            PrecisionChoice p;
+            p.precision = Precision::fp16;
             p.reason = "amp.dtype is fp16, with dynamic loss scaling";
             return p;
         }
-        Precision p = automatic(t);
+        PrecisionChoice p = automatic(t);
         p.warning = "amp.dtype fp16 needs CUDA; on this CPU the run uses " +
-                    std::string(p.autocast() ? "bf16 autocast" : "fp32") + " (as amp.dtype auto)";
+                    std::string(autocasts(p.precision) ? "bf16 autocast" : "fp32") + " (as amp.dtype auto)";
         return p;
     }
     return automatic(t);

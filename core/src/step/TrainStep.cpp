@@ -20,13 +20,6 @@ std::string stepName(const StepPlace& place) {
 
 }  // namespace
 
-TrainStepParts recipeStepParts(const Config& recipe) {
-    TrainStepParts parts;
-    parts.labelSmoothing = recipe.labelSmoothing.enabled ? recipe.labelSmoothing.value : 0.0;
-    parts.gradClipMaxNorm = recipe.gradClip.enabled ? recipe.gradClip.maxNorm : 0.0;
-    return parts;
-}
-
 StepOutcome runTrainStep(const TrainStepParts& parts, const StepBatch& batch, double lr,
                          const StepPlace& place) {
     Optimizer& optimizer = *parts.optimizer;
@@ -35,7 +28,7 @@ StepOutcome runTrainStep(const TrainStepParts& parts, const StepBatch& batch, do
     optimizer.zeroGrad();
     torch::Tensor logits;
     {
-        AutocastGuard autocast(parts.device, parts.autocastDtype, parts.autocast);
+        AutocastGuard autocast(parts.device, parts.precision);
         logits = (*parts.model)->forward(batch.images);
     }
     const auto loss = batch.softTargets.defined()

@@ -8,30 +8,30 @@
 
 namespace mwb::train {
 
-io::Checkpoint captureCheckpoint(const CheckpointParts& parts, io::TrainingState state) {
+io::Checkpoint captureCheckpoint(RunParts& parts, io::TrainingState state) {
     io::Checkpoint c;
     c.state = std::move(state);
-    c.state.lossScale = parts.scaler->currentScale();
-    c.state.scalerCleanSteps = parts.scaler->cleanSteps();
-    c.model = io::captureTensors(*parts.model);
-    if (parts.emaModel) c.ema = io::captureTensors(*parts.emaModel);
-    c.optimizer = io::captureOptimizer(parts.optimizer->adamw());
+    c.state.lossScale = parts.scaler().currentScale();
+    c.state.scalerCleanSteps = parts.scaler().cleanSteps();
+    c.model = io::captureTensors(*parts.model());
+    if (parts.ema()) c.ema = io::captureTensors(*parts.emaModel());
+    c.optimizer = io::captureOptimizer(parts.optimizer().adamw());
     c.rng = at::detail::getDefaultCPUGenerator().get_state();
     return c;
 }
 
-void restoreCheckpoint(const CheckpointParts& parts, const io::Checkpoint& checkpoint,
+void restoreCheckpoint(RunParts& parts, const io::Checkpoint& checkpoint,
                        const std::string& path) {
-    io::restoreTensors(checkpoint.model, *parts.model, path);
-    if (parts.ema) {
+    io::restoreTensors(checkpoint.model, *parts.model(), path);
+    if (parts.ema()) {
         if (checkpoint.ema.empty()) {
-            parts.ema->reset();
+            parts.ema()->reset();
         } else {
-            io::restoreTensors(checkpoint.ema, *parts.emaModel, path);
+            io::restoreTensors(checkpoint.ema, *parts.emaModel(), path);
         }
     }
-    io::restoreOptimizer(checkpoint.optimizer, parts.optimizer->adamw(), path, parts.device);
-    parts.scaler->setState(checkpoint.state.lossScale, checkpoint.state.scalerCleanSteps);
+    io::restoreOptimizer(checkpoint.optimizer, parts.optimizer().adamw(), path, parts.device());
+    parts.scaler().setState(checkpoint.state.lossScale, checkpoint.state.scalerCleanSteps);
     if (checkpoint.rng.defined()) {
         auto generator = at::detail::getDefaultCPUGenerator();
         try {

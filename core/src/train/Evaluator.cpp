@@ -82,7 +82,7 @@ EvalReport evaluate(const std::function<torch::Tensor(const torch::Tensor&)>& fo
         for (const auto& view : views) {
             torch::Tensor logits;
             {
-                AutocastGuard autocast(setup.device, setup.autocastDtype, setup.autocast);
+                AutocastGuard autocast(setup.device, setup.precision);
                 logits = forward(view);
             }
             auto p = torch::softmax(logits.to(torch::kFloat), 1);
@@ -182,9 +182,8 @@ CheckpointEvaluation evaluateCheckpoint(const std::string& checkpointPath, const
 
     EvalSetup setup;
     setup.device = device;
-    if (listener) listener->onLog(runtime.precision.describe());
-    setup.autocast = runtime.precision.autocast();
-    setup.autocastDtype = autocastDtype(runtime.precision);
+    if (listener) listener->onLog(runtime.amp.describe());
+    setup.precision = runtime.amp.precision;
     setup.ttaViews = options.ttaViews;
     setup.weights = options.ema ? "ema" : "raw";
     setup.classNames = splits.test.classNames;

@@ -13,14 +13,14 @@
 
 namespace mwb::train {
 
-nlohmann::json machineInfo(const torch::Device& device, int threads, const Precision& precision) {
+nlohmann::json machineInfo(const torch::Device& device, int threads, const PrecisionChoice& precision) {
     const auto& cpu = sys::cpuFeatures();
     return {{"cpu", {{"model", cpu.model}, {"summary", cpu.summary()}, {"features", cpu.names()}}},
             {"cpu_isa", ops::cpuIsaName(ops::activeCpuIsa())},
             {"libtorch", TORCH_VERSION},
             {"threads", threads},
             {"device", sys::describeDevice(device)},
-            {"amp_dtype", precision.dtype},
+            {"amp_dtype", precisionName(precision.precision)},
             {"amp_reason", precision.reason}};
 }
 

@@ -20,8 +20,7 @@ Runtime resolveRuntime(const Config& config) {
     r.threads = sys::configureThreads(threadsFor(config.run.threads, r.dist));
     r.device = sys::resolveDevice(config.run.device);
     if (r.device.is_cuda() && r.dist.isDistributed()) r.device = torch::Device(torch::kCUDA, r.dist.localRank);
-    r.precision = resolvePrecision(config.amp, sys::computeTarget(r.device));
-    r.scaler.enabled = r.precision.lossScaling;
+    r.amp = resolvePrecision(config.amp, sys::computeTarget(r.device));
     return r;
 }
 

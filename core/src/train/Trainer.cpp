@@ -20,17 +20,14 @@
 #include "mwb/sys/CudaSetup.h"
 #include "mwb/sys/Device.h"
 #include "mwb/config/Advice.h"
-#include "mwb/step/AmpScaler.h"
-#include "mwb/step/Autocast.h"
 #include "mwb/step/Precision.h"
 #include "mwb/train/RunInfo.h"
 #include "mwb/config/ConfigJson.h"
 #include "mwb/train/CheckpointStore.h"
 #include "mwb/config/ConfigSchema.h"
-#include "mwb/step/Ema.h"
 #include "mwb/train/Evaluator.h"
 #include "mwb/train/Factories.h"
-#include "mwb/step/Optimizer.h"
+#include "mwb/step/RunParts.h"
 #include "mwb/train/Runtime.h"
 #include "mwb/step/Schedule.h"
 #include "mwb/train/StopAgreement.h"
@@ -64,15 +61,11 @@ struct Trainer::Impl {
     Runtime runtime;  // device, rank, precision, loss scaling and threads, resolved once
     torch::Device device = torch::kCPU;  // runtime.device
     data::DataSplits splits;
-    model::VisionMamba model{nullptr};
-    model::VisionMamba emaModel{nullptr};
-    std::unique_ptr<Ema> ema;
-    std::unique_ptr<Optimizer> optimizer;
+    std::unique_ptr<RunParts> parts;  // model, optimizer, EMA, loss scaler, the step's settings
     std::unique_ptr<data::DataLoader> trainLoader;
     std::unique_ptr<data::DataLoader> evalLoader;
     std::unique_ptr<LrSchedule> schedule;
     std::unique_ptr<augment::MixupCutmix> mix;
-    AmpScaler scaler;
     dist::DistEnv distEnv;                            // runtime.dist: this process's rank
     std::unique_ptr<dist::Communicator> comm;         // identities when there is one process
     std::unique_ptr<dist::GradientReducer> reducer;   // set when there are several
@@ -81,7 +74,6 @@ struct Trainer::Impl {
     std::unique_ptr<io::MetricsLog> metrics;
     io::TrainingState state;  // counters, best so far, sums of the epoch in progress
     std::unique_ptr<AdviceMonitor> advisor;  // what to change, from the gap and the steps
-    TrainStepParts stepParts;                 // the step's view of the parts above
 
     Impl(Config c, TrainListener& l, const RunControl& rc) : config(std::move(c)), listener(l), control(rc) {
         validate(config);  // a config from code, a checkpoint or a front end, not only from JSON
@@ -89,9 +81,8 @@ struct Trainer::Impl {
         device = runtime.device;
         sys::prepareCudaDevice(device);  // current device = this rank's; cudnn benchmark on
         distEnv = runtime.dist;
-        listener.onLog(runtime.precision.describe());
-        if (!runtime.precision.warning.empty()) listener.onLog("warning: " + runtime.precision.warning);
-        scaler = AmpScaler(runtime.scaler);
+        listener.onLog(runtime.amp.describe());
+        if (!runtime.amp.warning.empty()) listener.onLog("warning: " + runtime.amp.warning);
 
         listener.onLog("loading " + config.data.dataset);
         splits = loadDataset(config);
@@ -100,32 +91,25 @@ struct Trainer::Impl {
                        std::to_string(splits.test.size()) + " test images, " +
                        std::to_string(splits.train.classNames.size()) + " classes");
 
-        torch::manual_seed(static_cast<uint64_t>(config.run.seed));
-        model = makeModel(config);
-        model->to(device);
+        parts = std::make_unique<RunParts>(config, device, runtime.amp.precision);
+        auto& model = parts->model();
         comm = dist::makeCommunicator(distEnv, device, dist::kCollectiveTimeout);
         agreement = std::make_unique<StopAgreement>(control, comm.get(), device, listener);
         if (distEnv.isDistributed()) {
-            // Every rank starts from rank 0's weights and averages its gradients with the others'.
+            // Every rank starts from rank 0's weights (the EMA too, copied from them) and
+            // averages its gradients with the others'.
             auto tensors = model->parameters();
             for (const auto& b : model->buffers()) tensors.push_back(b);
             dist::broadcastFromRoot(*comm, tensors);
+            if (parts->ema()) parts->ema()->reset();
             reducer = std::make_unique<dist::GradientReducer>(model->parameters(), *comm);
+            parts->stepParts().reduceGradients = [this] { reducer->synchronize(); };
             listener.onLog("rank " + std::to_string(distEnv.rank) + " of " +
                            std::to_string(distEnv.worldSize) + " (data parallel, batch " +
                            std::to_string(config.data.batchSize) + " per rank)");
         }
         listener.onLog("model: " + std::to_string(model::parameterCount(*model)) +
                        " parameters on " + sys::describeDevice(device));
-
-        optimizer = makeOptimizer(model, config);
-
-        if (config.ema.enabled) {
-            emaModel = makeModel(config);
-            emaModel->to(device);
-            emaModel->eval();
-            ema = std::make_unique<Ema>(*model, *emaModel, config.ema.decay, config.ema.warmup);
-        }
 
         trainLoader = std::make_unique<data::DataLoader>(
             splits.train, makeTrainTransform(config, splits.normalization), loaderOptions(config, runtime));
@@ -138,20 +122,6 @@ struct Trainer::Impl {
             mix = std::make_unique<augment::MixupCutmix>(mixupOptions(config), config.model.numClasses);
         }
         advisor = std::make_unique<AdviceMonitor>(config);
-
-        stepParts = recipeStepParts(config);
-        stepParts.model = &model;
-        stepParts.optimizer = optimizer.get();
-        stepParts.scaler = &scaler;
-        stepParts.ema = ema.get();
-        stepParts.device = device;
-        stepParts.autocast = runtime.precision.autocast();
-        stepParts.autocastDtype = autocastDtype(runtime.precision);
-        if (reducer) stepParts.reduceGradients = [this] { reducer->synchronize(); };
-    }
-
-    CheckpointParts checkpointParts() {
-        return {model.get(), ema ? emaModel.get() : nullptr, ema.get(), optimizer.get(), &scaler, device};
     }
 
     /// Reports advice and keeps it in the run directory (rank 0's; the others have none).
@@ -168,7 +138,7 @@ struct Trainer::Impl {
         if (!distEnv.isMain()) return;
         dir = io::RunDirectory::create(config.run.outDir, config.run.name);
         saveConfig(config, dir->configPath());
-        recordRunSession(dir->runInfoPath(), machineInfo(device, runtime.threads, runtime.precision));
+        recordRunSession(dir->runInfoPath(), machineInfo(device, runtime.threads, runtime.amp));
         metrics = std::make_unique<io::MetricsLog>(dir->metricsPath());
         listener.onLog("run directory " + dir->root());
     }
@@ -176,7 +146,7 @@ struct Trainer::Impl {
     void restore(const io::RunDirectory& runDir, const io::Checkpoint& checkpoint,
                  const std::string& path) {
         dir = runDir;
-        restoreCheckpoint(checkpointParts(), checkpoint, path);
+        restoreCheckpoint(*parts, checkpoint, path);
         if (!distEnv.isMain()) dir.reset();
         state = checkpoint.state;
         adaptToWorldSize(checkpoint.state.worldSize);
@@ -184,7 +154,7 @@ struct Trainer::Impl {
             advisor->restore(state.history.epochs, io::readAdvice(dir->advicePath()));
             metrics = std::make_unique<io::MetricsLog>(dir->metricsPath(), state.history);
             recordRunSession(dir->runInfoPath(),
-                             machineInfo(device, runtime.threads, runtime.precision));
+                             machineInfo(device, runtime.threads, runtime.amp));
         }
         listener.onLog("resumed " + runDir.root() + " at epoch " + std::to_string(state.epoch + 1) +
                        ", step " + std::to_string(state.globalStep));
@@ -222,7 +192,7 @@ struct Trainer::Impl {
         s.config = config;
         s.worldSize = distEnv.worldSize;
         if (metrics) s.history = metrics->history();
-        return captureCheckpoint(checkpointParts(), std::move(s));
+        return captureCheckpoint(*parts, std::move(s));
     }
 
     /// A checkpoint inside an epoch. Data parallel: a collective (every rank calls it at the
@@ -255,8 +225,8 @@ struct Trainer::Impl {
         }
         // Drop path draws from torch's generator: seed it per step.
         torch::manual_seed(stepSeed(config.run.seed, step, kTorchPurpose));
-        const double scale = scaler.currentScale();
-        const auto result = runTrainStep(stepParts, b, lr,
+        const double scale = parts->scaler().currentScale();
+        const auto result = runTrainStep(parts->stepParts(), b, lr,
                                          {step, state.epoch, state.stepInEpoch});
         if (!result.applied) {
             listener.onLog("step " + std::to_string(step + 1) + ": inf/NaN gradients at loss scale " +
@@ -274,8 +244,7 @@ struct Trainer::Impl {
     EvalReport evaluateWeights(model::VisionMamba& m, const std::string& weights) {
         EvalSetup setup;
         setup.device = device;
-        setup.autocast = runtime.precision.autocast();
-        setup.autocastDtype = autocastDtype(runtime.precision);
+        setup.precision = runtime.amp.precision;
         setup.ttaViews = config.tta.enabled ? config.tta.views : 1;
         setup.weights = weights;
         setup.classNames = splits.test.classNames;
@@ -304,8 +273,8 @@ struct Trainer::Impl {
     void finishEpoch() {
         reduceEpochSums();
         const auto evalStart = Clock::now();
-        const auto raw = evaluateWeights(model, "raw");
-        model->train();
+        const auto raw = evaluateWeights(parts->model(), "raw");
+        parts->model()->train();
         EpochMetrics e;
         e.epoch = state.epoch;
         e.epochs = config.schedule.epochs;
@@ -316,8 +285,8 @@ struct Trainer::Impl {
         e.valLoss = raw.loss;
         e.valTop1 = raw.top1;
         e.valTop5 = raw.top5;
-        if (ema) e.emaTop1 = evaluateWeights(emaModel, "ema").top1;
-        const double score = config.run.bestMetric == "ema" && ema ? e.emaTop1 : e.valTop1;
+        if (parts->ema()) e.emaTop1 = evaluateWeights(parts->emaModel(), "ema").top1;
+        const double score = config.run.bestMetric == "ema" && parts->ema() ? e.emaTop1 : e.valTop1;
         e.isBest = score > state.bestTop1;
         if (e.isBest) {
             state.bestTop1 = score;
@@ -347,7 +316,7 @@ struct Trainer::Impl {
                            " epochs");
             return false;
         }
-        model->train();
+        parts->model()->train();
         while (state.epoch < config.schedule.epochs) {
             auto epochStart = Clock::now();
             const double epochSecondsBefore = state.epochSeconds;
@@ -387,7 +356,7 @@ struct Trainer::Impl {
                 s.loss = result.loss;
                 s.lr = lr;
                 s.gradNorm = result.gradNorm;
-                s.lossScale = scaler.currentScale();
+                s.lossScale = parts->scaler().currentScale();
                 const auto advice = advisor->onStep(s);
                 if (state.globalStep % std::max<int64_t>(config.run.logEverySteps, 1) == 0 || endOfEpoch) {
                     s.imagesPerSecond = meter.imagesPerSecond(distEnv.worldSize);

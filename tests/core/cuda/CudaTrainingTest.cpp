@@ -87,10 +87,10 @@ TEST(CudaTraining, AutocastRunsMatrixProductsInItsDtypeAndKeepsLogitsFp32) {
     model->to(kCuda);
     const auto images = torch::randn({4, 3, 16, 16}, kCuda);
     const auto a = torch::randn({8, 8}, kCuda);
-    for (const auto dtype : {torch::kHalf, torch::kBFloat16}) {
-        mwb::train::AutocastGuard guard(kCuda, dtype);
+    for (const auto precision : {mwb::train::Precision::fp16, mwb::train::Precision::bf16}) {
+        mwb::train::AutocastGuard guard(kCuda, precision);
         EXPECT_TRUE(mwb::train::AutocastGuard::isEnabled(kCuda));
-        EXPECT_EQ(torch::mm(a, a).scalar_type(), dtype);
+        EXPECT_EQ(torch::mm(a, a).scalar_type(), mwb::train::scalarType(precision));
         const auto logits = model->forward(images);
         EXPECT_EQ(logits.scalar_type(), torch::kFloat);
         EXPECT_TRUE(torch::isfinite(logits).all().item<bool>());
@@ -135,7 +135,7 @@ TEST(CudaTraining, OneMambaSmallStepAtBatch128) {
     const auto labels = torch::randint(0, 10, {128}, torch::TensorOptions().device(kCuda).dtype(torch::kLong));
     Tensor loss;
     {
-        mwb::train::AutocastGuard guard(kCuda, torch::kBFloat16);
+        mwb::train::AutocastGuard guard(kCuda, mwb::train::Precision::bf16);
         loss = mwb::train::labelSmoothingCrossEntropy(model->forward(images), labels, 0.1);
     }
     loss.backward();

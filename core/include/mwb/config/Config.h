@@ -5,23 +5,13 @@
 #include <cstdint>
 #include <string>
 
+#include "mwb/ModelShape.h"
+
 namespace mwb::train {
 
-/// The Vision Mamba network (defaults: Mamba-Small on 32x32 RGB, 10 classes).
-struct ModelConfig {
-    int64_t imageSize = 32;        // input height and width in pixels
-    int64_t inChannels = 3;        // 1 (grey) or 3 (RGB)
-    int64_t patchSize = 4;         // patch embedding kernel and stride
-    int64_t numClasses = 10;       // classifier outputs
-    int64_t width = 304;           // embedding width d_model (Mamba-Small: 16.07M parameters)
-    int64_t depth = 24;            // number of residual Mamba blocks
-    int64_t dState = 16;           // SSM state size N
-    int64_t dConv = 4;             // depthwise causal conv kernel
-    int64_t expand = 2;            // d_inner = expand * width
-    bool bidirectional = true;     // scan both directions ("bimamba v2")
-    std::string norm = "rms";      // "rms" (RMSNorm) or "layer" (LayerNorm)
-    std::string pool = "mean";     // "mean" over tokens or "cls" token
-};
+/// The Vision Mamba network (defaults: Mamba-Small on 32x32 RGB, 10 classes): the model's own
+/// shape struct, so the config and the network's options share one set of fields and defaults.
+using ModelConfig = model::ModelShape;
 
 /// Where the images come from and how they are batched.
 struct DataConfig {

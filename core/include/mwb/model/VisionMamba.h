@@ -12,21 +12,12 @@
 
 #include <string>
 
+#include "mwb/ModelShape.h"
+
 namespace mwb::model {
 
-struct VisionMambaOptions {
-    int64_t imageSize = 32;        // input height and width in pixels
-    int64_t inChannels = 3;        // 1 (grey) or 3 (RGB)
-    int64_t patchSize = 4;         // patch embedding kernel and stride
-    int64_t numClasses = 10;       // classifier outputs
-    int64_t width = 192;           // embedding width d_model
-    int64_t depth = 12;            // number of residual blocks
-    int64_t dState = 16;           // SSM state size N
-    int64_t dConv = 4;             // depthwise causal conv kernel
-    int64_t expand = 2;            // d_inner = expand * width
-    bool bidirectional = true;     // scan both directions ("bimamba v2")
-    std::string norm = "rms";      // "rms" (RMSNorm) or "layer" (LayerNorm)
-    std::string pool = "mean";     // "mean" over tokens, or "cls" (a class token in front)
+/// The network's shape and its one training-only option.
+struct VisionMambaOptions : ModelShape {
     double dropPathRate = 0.0;     // drop path of the last block (0 at the first, linear)
 };
 

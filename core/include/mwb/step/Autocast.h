@@ -8,16 +8,15 @@
 
 namespace mwb::train {
 
-/// Turns autocast on for `device`'s type with `dtype` (bf16 on CPU; bf16 or fp16 on CUDA)
-/// for the guard's lifetime, on the calling thread only, and restores the previous state.
-/// A disabled guard changes nothing, so call sites need no branch.
-/// The autocast dtype of a resolved precision: kBFloat16 or kHalf (and kBFloat16 for fp32,
-/// where autocast stays off).
-torch::ScalarType autocastDtype(const Precision& precision);
+/// LibTorch's dtype of `precision`: kFloat, kBFloat16 or kHalf.
+torch::ScalarType scalarType(Precision precision);
 
+/// Turns autocast on for `device`'s type at `precision`'s dtype (bf16 on CPU; bf16 or fp16 on
+/// CUDA) for the guard's lifetime, on the calling thread only, and restores the previous state.
+/// An fp32 guard changes nothing, so call sites need no branch.
 class AutocastGuard {
 public:
-    AutocastGuard(torch::Device device, torch::ScalarType dtype, bool enabled = true);
+    AutocastGuard(torch::Device device, Precision precision);
     ~AutocastGuard();
     AutocastGuard(const AutocastGuard&) = delete;
     AutocastGuard& operator=(const AutocastGuard&) = delete;

@@ -9,14 +9,14 @@
 #include <cstdint>
 #include <string>
 
-#include "mwb/model/VisionMamba.h"
+#include "mwb/ModelShape.h"
 #include "mwb/config/Config.h"
 
 namespace mwb::sys {
 
 struct DeviceBenchOptions {
-    model::VisionMambaOptions model;      // the network (no drop path is timed)
-    train::Config recipe;                 // the step's optimizer, clipping, smoothing, EMA
+    train::Config config;                 // model.*: the network; the step's optimizer, clipping,
+                                          // smoothing and EMA (drop path is not timed)
     int64_t batch = 128;                  // images per step
     int64_t steps = 10;                   // timed steps, after 3 warm-up ones
     torch::Device device = torch::kCPU;
@@ -50,7 +50,7 @@ std::string toJson(const DeviceBenchFigures& figures);
 struct ScanArgs {
     torch::Tensor u, delta, A, Bm, Cm, D, z, bias;
 };
-ScanArgs modelScanArgs(const model::VisionMambaOptions& o, int64_t batch, torch::ScalarType type,
+ScanArgs modelScanArgs(const model::ModelShape& o, int64_t batch, torch::ScalarType type,
                        const torch::Device& device = torch::kCPU);
 
 }  // namespace mwb::sys

@@ -1,50 +1,42 @@
 #pragma once
-// The recipe's train step on one fixed random batch: a model, its optimizer, loss scaler and
-// EMA as a run of `recipe` builds them, and runTrainStep. What `mambawb bench` and the device
-// bench time, without a data set (LibTorch only).
+// The recipe's train step on one fixed random batch: the parts a run of the config builds
+// (step/RunParts.h) and runTrainStep. What `mambawb bench` and the device bench time, without
+// a data set (LibTorch only).
 
 #include <torch/types.h>
 
 #include <cstdint>
-#include <memory>
 
-#include "mwb/model/VisionMamba.h"
-#include "mwb/step/AmpScaler.h"
 #include "mwb/config/Config.h"
-#include "mwb/step/Ema.h"
-#include "mwb/step/Optimizer.h"
+#include "mwb/step/Precision.h"
+#include "mwb/step/RunParts.h"
 #include "mwb/step/TrainStep.h"
 
 namespace mwb::train {
 
+/// What the rig adds to the config: the batch and where and how it computes.
 struct StepRigOptions {
-    model::VisionMambaOptions model;               // the network, as timed (drop path included)
-    int64_t batch = 128;                           // images per step
+    int64_t batch = 128;                         // images per step
     torch::Device device = torch::kCPU;
-    torch::ScalarType precision = torch::kFloat;   // kFloat: no autocast; kBFloat16; kHalf (+ loss scaling)
-    Config recipe;  // optimizer and its groups, label smoothing, clipping, EMA (its model.* is unused)
+    Precision precision = Precision::fp32;       // fp16 adds loss scaling
 };
 
 class StepRig {
 public:
-    /// Weights from torch's seed 0, so every rig of the same options starts the same.
-    explicit StepRig(const StepRigOptions& options);
-    StepRig(const StepRig&) = delete;  // the step's parts point into the rig
-    StepRig& operator=(const StepRig&) = delete;
+    /// The parts of a run of `config` (weights from run.seed, so every rig of the same config
+    /// starts the same) and a random batch of images and labels of model.*'s shape.
+    StepRig(const Config& config, const StepRigOptions& options);
 
     /// One train step at the recipe's base learning rate.
     StepOutcome step();
 
-    model::VisionMamba& model() { return model_; }
+    RunParts& parts() { return parts_; }
+    model::VisionMamba& model() { return parts_.model(); }
+    const StepBatch& batch() const { return batch_; }
 
 private:
-    model::VisionMamba model_{nullptr};
-    model::VisionMamba emaModel_{nullptr};
-    std::unique_ptr<Ema> ema_;
-    std::unique_ptr<Optimizer> optimizer_;
-    AmpScaler scaler_;
+    RunParts parts_;
     StepBatch batch_;
-    TrainStepParts parts_;
     double lr_ = 0.0;
     int64_t steps_ = 0;
 };

@@ -12,29 +12,24 @@
 
 #include "mwb/model/VisionMamba.h"
 #include "mwb/step/AmpScaler.h"
-#include "mwb/config/Config.h"
 #include "mwb/step/Ema.h"
 #include "mwb/step/Optimizer.h"
+#include "mwb/step/Precision.h"
 
 namespace mwb::train {
 
-/// What a step updates and how; owned by the caller, which outlives the step.
+/// What a step updates and how; step/RunParts.h builds them from a config and outlives the step.
 struct TrainStepParts {
     model::VisionMamba* model = nullptr;
     Optimizer* optimizer = nullptr;
     AmpScaler* scaler = nullptr;
     Ema* ema = nullptr;                         // null: no EMA
     torch::Device device = torch::kCPU;
-    bool autocast = false;                      // mixed precision at `autocastDtype`
-    torch::ScalarType autocastDtype = torch::kBFloat16;
+    Precision precision = Precision::fp32;      // the forward's autocast (fp32: none)
     double labelSmoothing = 0.0;                // for hard labels (0: plain cross-entropy)
     double gradClipMaxNorm = 0.0;               // 0: no clipping (the norm is still measured)
     std::function<void()> reduceGradients;      // data parallel: average every rank's gradients
 };
-
-/// The step's settings that come from the recipe (label_smoothing.*, grad_clip.*), the same
-/// for the trainer and the bench's rig; the caller adds the parts and the device.
-TrainStepParts recipeStepParts(const Config& recipe);
 
 /// One batch on the step's device. `softTargets` (mixup, cutmix) replaces the labels in the
 /// loss when defined; accuracy always counts against `labels`.

@@ -3,37 +3,24 @@
 // (weights, EMA, optimizer, loss scaler, generator, counters), how it is put back on resume,
 // and the run directory's checkpoints/last.pt and best.pt. The file format is io/Checkpoint.h's.
 
-#include <torch/nn/module.h>
-
 #include <string>
 
 #include "mwb/io/Checkpoint.h"
 #include "mwb/config/RunDirectory.h"
-#include "mwb/step/AmpScaler.h"
-#include "mwb/step/Ema.h"
-#include "mwb/step/Optimizer.h"
+#include "mwb/step/RunParts.h"
 #include "mwb/config/TrainListener.h"
 
 namespace mwb::train {
 
-/// The parts of a run a checkpoint holds, borrowed from the Trainer.
-struct CheckpointParts {
-    torch::nn::Module* model = nullptr;
-    torch::nn::Module* emaModel = nullptr;  // nullptr when EMA is off
-    Ema* ema = nullptr;                     // nullptr when EMA is off
-    Optimizer* optimizer = nullptr;
-    AmpScaler* scaler = nullptr;
-    torch::Device device = torch::kCPU;     // where the optimizer's moments are loaded
-};
-
-/// The parts as one checkpoint with `state` (counters, best so far, history), the scaler's
-/// state and torch's CPU generator state written into it.
-io::Checkpoint captureCheckpoint(const CheckpointParts& parts, io::TrainingState state);
+/// The run's parts (weights, EMA weights, optimizer) as one checkpoint with `state` (counters,
+/// best so far, history), the scaler's state and torch's CPU generator state written into it.
+io::Checkpoint captureCheckpoint(RunParts& parts, io::TrainingState state);
 
 /// Puts `checkpoint` (read from `path`) back into the parts: weights, EMA weights (the EMA
-/// restarts from the weights when the checkpoint has none), optimizer, scaler and generator.
+/// restarts from the weights when the checkpoint has none), optimizer (its moments on the
+/// parts' device), scaler and generator.
 /// Throws mwb::Error naming `path` and the first tensor that does not fit.
-void restoreCheckpoint(const CheckpointParts& parts, const io::Checkpoint& checkpoint,
+void restoreCheckpoint(RunParts& parts, const io::Checkpoint& checkpoint,
                        const std::string& path);
 
 /// checkpoints/last.pt of the run. Throws mwb::Error when the run stopped before its first

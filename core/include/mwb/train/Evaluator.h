@@ -10,6 +10,7 @@
 #include "mwb/data/Dataset.h"
 #include "mwb/config/Metrics.h"
 #include "mwb/config/TrainListener.h"
+#include "mwb/step/Precision.h"
 
 namespace mwb::data {
 class DataLoader;
@@ -32,8 +33,7 @@ struct EvalOptions {
 /// How one evaluation pass runs.
 struct EvalSetup {
     torch::Device device = torch::kCPU;
-    bool autocast = false;                    // forward under AutocastGuard
-    torch::ScalarType autocastDtype = torch::kBFloat16;
+    Precision precision = Precision::fp32;    // the forward's AutocastGuard (fp32: none)
     int64_t ttaViews = 1;
     std::string weights = "raw";              // label for the report: "raw" or "ema"
     std::vector<std::string> classNames;      // defines the class count

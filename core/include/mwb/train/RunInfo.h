@@ -14,7 +14,7 @@ namespace mwb::train {
 
 /// {"cpu": {model, summary, features[]}, "cpu_isa", "libtorch", "threads", "device",
 ///  "amp_dtype", "amp_reason"}.
-nlohmann::json machineInfo(const torch::Device& device, int threads, const Precision& precision);
+nlohmann::json machineInfo(const torch::Device& device, int threads, const PrecisionChoice& precision);
 
 /// Appends {"started": ISO time, ...machine} to the "sessions" list of the run-info file at
 /// `path` (created when missing), written atomically. A resumed run adds a session, so each

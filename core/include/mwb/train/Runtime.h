@@ -10,7 +10,6 @@
 
 #include "mwb/data/DataLoader.h"
 #include "mwb/dist/DistEnv.h"
-#include "mwb/step/AmpScaler.h"
 #include "mwb/config/Config.h"
 #include "mwb/step/Precision.h"
 
@@ -20,8 +19,7 @@ namespace mwb::train {
 struct Runtime {
     torch::Device device = torch::kCPU;  // run.device; cuda:<local rank> under a launcher
     dist::DistEnv dist;                  // this process's rank in the run
-    Precision precision;                 // resolvePrecision(amp, this machine's device)
-    AmpScalerOptions scaler;             // loss scaling on for fp16 (precision.lossScaling)
+    PrecisionChoice amp;                 // resolvePrecision(config.amp, this machine's device)
     int threads = 1;                     // intra-op threads in effect
 };
 
