@@ -88,8 +88,8 @@ void runRows(HostScan& s, bool backward, std::vector<float>& states, bool saveSt
                 mwb::ops::cuda::scanRowForward<kN, kChunk>(r, k, static_cast<int>(s.L), saveStates);
                 continue;
             }
-            const RowSums<kN> sums =
-                mwb::ops::cuda::scanRowBackward<kN, kChunk, kScanSubChunk<kN>>(r, k, static_cast<int>(s.L));
+            const RowSums<kN> sums = mwb::ops::cuda::scanRowBackward<kN, kChunk, kScanSubChunk<kN>>(
+                r, k, static_cast<int>(s.L));
             for (int64_t n = 0; n < s.N; ++n) s.gA.data_ptr<float>()[d * s.N + n] += sums.A[n];
             if (s.gDskip.defined()) s.gDskip.data_ptr<float>()[d] += sums.skip;
             if (s.gBias.defined()) s.gBias.data_ptr<float>()[d] += sums.bias;
@@ -154,7 +154,8 @@ TEST(ScanThread, RowRecurrenceMatchesReferenceWithEveryGradient) {
         const auto [yR, gR] = outputAndGrads(runReference, in, w);
         EXPECT_LT(relError(yT, yR), 1e-5) << describe(shape, options);
         for (size_t i = 0; i < gR.size(); ++i) {
-            ASSERT_EQ(gT[i].defined(), gR[i].defined()) << kNames[i] << " " << describe(shape, options);
+            ASSERT_EQ(gT[i].defined(), gR[i].defined())
+                << kNames[i] << " " << describe(shape, options);
             if (!gR[i].defined()) continue;
             EXPECT_LT(relError(gT[i], gR[i]), 1e-4) << kNames[i] << " " << describe(shape, options);
         }
@@ -186,7 +187,8 @@ TEST(ScanThread, ForwardSavesTheStateAtEachChunkStartOnlyWhenAsked) {
 
     runRows<16>(s, false, states);
     // The reference state before token t: x = exp(dt A) x + dt u B, in double.
-    const auto dt = torch::softplus(in.delta.to(torch::kDouble) + in.deltaBias.to(torch::kDouble).unsqueeze(-1));
+    const auto dt = torch::softplus(in.delta.to(torch::kDouble) +
+                                    in.deltaBias.to(torch::kDouble).unsqueeze(-1));
     const auto A = in.A.to(torch::kDouble);
     auto x = torch::zeros({s.B, s.D, s.N}, torch::kDouble);
     for (int64_t t = 0; t < s.L; ++t) {
@@ -195,7 +197,8 @@ TEST(ScanThread, ForwardSavesTheStateAtEachChunkStartOnlyWhenAsked) {
                 for (int64_t d = 0; d < s.D; ++d) {
                     for (int64_t n = 0; n < s.N; ++n) {
                         const auto at = ((b * s.D + d) * chunks(s) + t / kChunk) * s.N + n;
-                        EXPECT_NEAR(states[static_cast<size_t>(at)], x[b][d][n].item<double>(), 1e-5)
+                        EXPECT_NEAR(states[static_cast<size_t>(at)], x[b][d][n].item<double>(),
+                                    1e-5)
                             << "b" << b << " d" << d << " t" << t << " n" << n;
                     }
                 }

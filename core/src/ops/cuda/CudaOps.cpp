@@ -87,7 +87,8 @@ Tensor scanForwardCuda(const ScanInputs& in, Tensor* states) {
     auto y = emptyChannelsLast(in.u);
     s.y = strided(y);
     if (states) {
-        *states = torch::empty({cuda::scanCheckpointFloats(s)}, in.A.options().dtype(torch::kFloat));
+        *states = torch::empty({cuda::scanCheckpointFloats(s)},
+                               in.A.options().dtype(torch::kFloat));
         s.checkpoints = states->data_ptr<float>();
     }
     check(cuda::launchScanForward(s), "selective scan forward");

@@ -18,10 +18,10 @@
 // that will be differentiated needs them); the backward reads them back and, from the last
 // chunk to the first and within a chunk from its last kSub tokens to its first, recomputes
 // kSub states into a small array and walks them backwards with the adjoint h = dL/dx (kSub
-// below kChunk trades some recomputation for registers). Every loop over the state or the chunk runs to a compile-time bound
-// (kN, kChunk) and masks what lies past N or past L, so that each array index is a constant
-// after unrolling and the arrays stay in registers (a run-time index sends them to local
-// memory).
+// below kChunk trades some recomputation for registers). Every loop over the state or the
+// chunk runs to a compile-time bound (kN, kSub) and masks what lies past N or past L, so that
+// each array index is a constant after unrolling and the arrays stay in registers (a run-time
+// index sends them to local memory; scripts/ptxas-check verifies).
 
 #include "HostDevice.h"
 
