@@ -58,7 +58,7 @@ struct DeviceRow {
     __device__ void gdelta(int t, float v) const { if (active_) gdelta_.set(t, v); }
     __device__ void gz(int t, float v) const { if (active_ && hasZ_) gz_.set(t, v); }
     __device__ __forceinline__ void addBC(int t, int n0, const float (&gB)[kBCGroup],
-                          const float (&gC)[kBCGroup]) const;
+                                          const float (&gC)[kBCGroup]) const;
 };
 
 /// One step of warpReduceScatter: the lanes whose id has bit kHalf keep v[kHalf..2 kHalf), the
@@ -91,8 +91,9 @@ __device__ __forceinline__ float warpReduceScatter(float (&v)[32]) {
 /// hold rows of one sample sums them first (lane l gets B's state n0 + l, lane 16 + l C's);
 /// otherwise each active lane adds its own.
 template <typename E>
-__device__ __forceinline__ void DeviceRow<E>::addBC(int t, int n0, const float (&gB)[kBCGroup],
-                                    const float (&gC)[kBCGroup]) const {
+__device__ __forceinline__ void DeviceRow<E>::addBC(int t, int n0,
+                                                    const float (&gB)[kBCGroup],
+                                                    const float (&gC)[kBCGroup]) const {
     static_assert(2 * kBCGroup == 32, "one value per lane");
     float* dB = gBt_ + t * N_ + n0;
     float* dC = gCt_ + t * N_ + n0;
