@@ -4,8 +4,11 @@
 # into ops_target). Writes <binary dir>/generated/mwb/CudaBuild.h (MWB_HAVE_CUDA_KERNELS 0 or 1;
 # a header, not a compile definition, so that only the files that ask recompile when it changes)
 # onto sys_target's include path; the libraries are built only when mwb_find_torch() turned
-# the kernels on. Targets of their own keep the precompiled LibTorch header and the C++ warning
+# the kernels on. MWB_CUDA_PTXAS_VERBOSE=ON passes -Xptxas -v (scripts/ptxas-check does the
+# same for the scan alone and checks for spills). Targets of their own keep the precompiled LibTorch header and the C++ warning
 # flags out of nvcc's way; the .cu files include no LibTorch header at all (their glue does).
+option(MWB_CUDA_PTXAS_VERBOSE "Print ptxas's registers and spills for each CUDA kernel" OFF)
+
 function(mwb_cuda_library name folder consumer core_dir)
   file(GLOB sources CONFIGURE_DEPENDS ${core_dir}/src/${folder}/*.cu ${core_dir}/src/${folder}/*.cpp)
   add_library(${name} STATIC ${sources})
@@ -16,6 +19,9 @@ function(mwb_cuda_library name folder consumer core_dir)
   set_target_properties(${name} PROPERTIES CUDA_ARCHITECTURES "${MWB_CUDA_ARCHITECTURES}"
                         CUDA_RUNTIME_LIBRARY Shared POSITION_INDEPENDENT_CODE ON)
   target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:-lineinfo>)
+  if(MWB_CUDA_PTXAS_VERBOSE)  # each kernel's registers and spills in the build log
+    target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:-Xptxas=-v>)
+  endif()
   mwb_warnings(${name})
   target_link_libraries(${consumer} PRIVATE ${name})
 endfunction()

@@ -3,7 +3,7 @@
     status.py REPORT_DIR DRY(0|1) STAGE_REACHED EXIT_CODE("" while running)
 
 Reads stages.tsv (one row a stage: name, result, exit, seconds, limit, log), versions.tsv
-(key, value), the test binaries' GoogleTest JSON and bench.json, whichever exist: called after
+(key, value), the test binaries' GoogleTest JSON, bench.json and ptxas.json, whichever exist: called after
 every stage and on exit, it never fails on a missing or half-written file, and it needs no
 torch (plain Python 3). docs/BENCHMARKS.md, "First run on a GPU", explains the fields.
 """
@@ -84,6 +84,7 @@ def main():
         "versions": {r[0]: (r[1] if len(r) > 1 else "") for r in rows(os.path.join(report, "versions.tsv"))},
         "tests": tests(report),
         "bench": load_json(os.path.join(report, "bench.json")),
+        "ptxas": load_json(os.path.join(report, "ptxas.json")),  # the scan kernels' registers
     }
     path = os.path.join(report, "status.json")
     with open(path + ".tmp", "w", encoding="utf-8") as f:

@@ -32,17 +32,21 @@ torch::ScalarType elementType(const Tensor& u) {
     return detail::elementType(u);
 }
 
-Tensor scanForward(const detail::ScanInputs& in) {
+/// y; with `states`, what the backward will need besides the inputs: the CUDA kernel's states
+/// at every chunk's start (the CPU kernel recomputes its states and leaves it undefined).
+Tensor scanForward(const detail::ScanInputs& in, Tensor* states) {
 #if MWB_HAVE_CUDA_KERNELS
-    if (in.u.is_cuda()) return detail::scanForwardCuda(in);
+    if (in.u.is_cuda()) return detail::scanForwardCuda(in, states);
 #endif
     return detail::scanForwardCpu(in);
 }
 
-detail::ScanGradients scanBackward(const detail::ScanInputs& in, const Tensor& gradY) {
+detail::ScanGradients scanBackward(const detail::ScanInputs& in, const Tensor& gradY,
+                                   const Tensor& states) {
 #if MWB_HAVE_CUDA_KERNELS
-    if (in.u.is_cuda()) return detail::scanBackwardCuda(in, gradY);
+    if (in.u.is_cuda()) return detail::scanBackwardCuda(in, gradY, states);
 #endif
+    (void)states;
     return detail::scanBackwardCpu(in, gradY);
 }
 
@@ -103,14 +107,15 @@ Tensor like(const Tensor& grad, const Tensor& input) {
 
 /// Custom autograd function over the fused kernel. LibTorch 1.13 rejects undefined tensors as
 /// inputs of a custom function, so absent Dskip, z and deltaBias travel as empty placeholders
-/// and the flags in saved_data say which ones are real.
+/// and the flags in saved_data say which ones are real. `differentiable` (grad mode on and an
+/// input that requires grad) asks the forward to keep what its backward reads.
 class SelectiveScanFunction : public torch::autograd::Function<SelectiveScanFunction> {
 public:
     static Tensor forward(torch::autograd::AutogradContext* ctx, const Tensor& u,
                           const Tensor& delta, const Tensor& A, const Tensor& Bm,
                           const Tensor& Cm, const Tensor& Dskip, const Tensor& z,
                           const Tensor& deltaBias, bool softplus, bool hasSkip, bool hasZ,
-                          bool hasBias) {
+                          bool hasBias, bool differentiable) {
         RECORD_FUNCTION("mwb::selectiveScan", std::vector<c10::IValue>());  // named in profiles
         ctx->save_for_backward({u, delta, A, Bm, Cm, Dskip, z, deltaBias});
         ctx->saved_data["softplus"] = softplus;
@@ -119,12 +124,15 @@ public:
         ctx->saved_data["hasBias"] = hasBias;
         const auto in = kernelInputs(u, delta, A, Bm, Cm, hasSkip ? Dskip : Tensor(),
                                      hasZ ? z : Tensor(), hasBias ? deltaBias : Tensor(), softplus);
-        return scanForward(in).to(u.scalar_type());
+        Tensor states;
+        auto y = scanForward(in, differentiable ? &states : nullptr);
+        if (states.defined()) ctx->saved_data["states"] = states;
+        return y.to(u.scalar_type());
     }
 
     static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                    torch::autograd::variable_list grads) {
-        if (!grads[0].defined()) return torch::autograd::variable_list(12);
+        if (!grads[0].defined()) return torch::autograd::variable_list(13);
         const auto saved = ctx->get_saved_variables();
         const Tensor &u = saved[0], &delta = saved[1], &A = saved[2], &Bm = saved[3],
                      &Cm = saved[4];
@@ -133,7 +141,9 @@ public:
         const Tensor deltaBias = ctx->saved_data["hasBias"].toBool() ? saved[7] : Tensor();
         const bool softplus = ctx->saved_data["softplus"].toBool();
         const auto in = kernelInputs(u, delta, A, Bm, Cm, Dskip, z, deltaBias, softplus);
-        const auto g = scanBackward(in, grads[0].to(elementType(u)));
+        const auto states = ctx->saved_data.count("states") ? ctx->saved_data["states"].toTensor()
+                                                            : Tensor();
+        const auto g = scanBackward(in, grads[0].to(elementType(u)), states);
         return {like(g.u, u),
                 like(g.delta, delta),
                 like(g.A, A),
@@ -142,6 +152,7 @@ public:
                 like(g.Dskip, Dskip),
                 like(g.z, z),
                 like(g.deltaBias, deltaBias),
+                Tensor(),
                 Tensor(),
                 Tensor(),
                 Tensor(),
@@ -184,9 +195,15 @@ Tensor selectiveScan(const Tensor& u, const Tensor& delta, const Tensor& A, cons
     const auto placeholder = [&](const Tensor& t) {
         return t.defined() ? t : torch::empty({0}, u.options());
     };
+    bool differentiable = false;
+    if (torch::GradMode::is_enabled()) {
+        for (const Tensor* t : {&u, &delta, &A, &Bm, &Cm, &Dskip, &z, &deltaBias}) {
+            differentiable = differentiable || (t->defined() && t->requires_grad());
+        }
+    }
     return SelectiveScanFunction::apply(u, delta, A, Bm, Cm, placeholder(Dskip), placeholder(z),
                                         placeholder(deltaBias), deltaSoftplus, Dskip.defined(),
-                                        z.defined(), deltaBias.defined());
+                                        z.defined(), deltaBias.defined(), differentiable);
 }
 
 Tensor selectiveScanGeneric(const Tensor& u, const Tensor& delta, const Tensor& A,

@@ -89,6 +89,22 @@ TEST(CudaScan, MatchesReferenceAtMambaSmallShape) {
     }
 }
 
+TEST(CudaScan, MatchesReferenceWithFortyStatesInEveryPrecision) {
+    MWB_REQUIRE_CUDA();
+    // N = 40 takes the 64-state kernel with its last 24 states masked, and the B and C
+    // gradients in three groups of 16, the last one partial. D = 3: warps hold rows of two
+    // samples (each lane adds its own); D = 64: whole warps of one sample (the warp sums).
+    // 19 and 21 tokens end in a partial chunk.
+    for (const auto& p : kPrecisions) {
+        uint64_t seed = 40;
+        for (const Shape shape : {Shape{2, 3, 19, 40}, Shape{2, 64, 21, 40}}) {
+            const auto in = makeInputs(shape, Options{}, torch::kFloat, seed++);
+            expectScanMatches(in, p.type, p.tolY, p.tolG,
+                              describe(shape, Options{}) + " " + c10::toString(p.type));
+        }
+    }
+}
+
 TEST(CudaScan, ReadsTheModelsChannelsAdjacentLayout) {
     MWB_REQUIRE_CUDA();
     // u, delta and z as in_proj leaves them: (B, L, D) memory seen as (B, D, L).

@@ -23,6 +23,9 @@
 // threads that is 1 MiB, against 25 MiB for one (B, D, L, N) fp32 tensor at D=384. y (and
 // the gradients of u, delta, z) are laid out as (B, L, D) in memory, which is what the
 // output projection reads.
+// On CUDA (builds with the kernels, core/src/ops/cuda) one thread scans one row; a forward that
+// will be differentiated also saves the state at every 8th token (N floats per row and 8
+// tokens), which its backward reads instead of scanning the whole row again.
 // On other devices it runs `selectiveScanGeneric`, built from tensor ops.
 
 #include <torch/types.h>

@@ -81,18 +81,27 @@ cuda::ScanLaunch scanLaunch(const ScanInputs& in) {
 
 }  // namespace
 
-Tensor scanForwardCuda(const ScanInputs& in) {
+Tensor scanForwardCuda(const ScanInputs& in, Tensor* states) {
     const c10::cuda::CUDAGuard guard(in.u.device());
     auto s = scanLaunch(in);
     auto y = emptyChannelsLast(in.u);
     s.y = strided(y);
+    if (states) {
+        *states = torch::empty({cuda::scanCheckpointFloats(s)},
+                               in.A.options().dtype(torch::kFloat));
+        s.checkpoints = states->data_ptr<float>();
+    }
     check(cuda::launchScanForward(s), "selective scan forward");
     return y;
 }
 
-ScanGradients scanBackwardCuda(const ScanInputs& in, const Tensor& gradY) {
+ScanGradients scanBackwardCuda(const ScanInputs& in, const Tensor& gradY, const Tensor& states) {
     const c10::cuda::CUDAGuard guard(in.u.device());
     auto s = scanLaunch(in);
+    TORCH_CHECK(states.defined() && states.is_cuda() && states.scalar_type() == torch::kFloat &&
+                    states.numel() == cuda::scanCheckpointFloats(s),
+                "selective scan backward on CUDA: needs the ", cuda::scanCheckpointFloats(s),
+                " float states its forward saved");
     const auto gy = gradY.to(in.u.scalar_type());
     ScanGradients g;
     g.u = emptyChannelsLast(in.u);
@@ -112,9 +121,7 @@ ScanGradients scanBackwardCuda(const ScanInputs& in, const Tensor& gradY) {
     s.gCt = mutableFloats(g.Ct);
     s.gDskip = mutableFloats(g.Dskip);
     s.gBias = mutableFloats(g.deltaBias);
-    const auto checkpoints =
-        torch::empty({cuda::scanCheckpointFloats(s)}, in.A.options().dtype(torch::kFloat));
-    s.checkpoints = checkpoints.data_ptr<float>();
+    s.checkpoints = states.data_ptr<float>();  // read only: the forward's, kept by autograd
     check(cuda::launchScanBackward(s), "selective scan backward");
     return g;
 }

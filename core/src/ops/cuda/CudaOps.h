@@ -11,11 +11,14 @@
 namespace mwb::ops::detail {
 
 /// As scanForwardCpu, for CUDA tensors; u, delta, z in float32, bfloat16 or float16; the rest
-/// float32. N <= 64.
-torch::Tensor scanForwardCuda(const ScanInputs& in);
+/// float32. N <= 64. With `states`, also the state at the start of every chunk of tokens, which
+/// scanBackwardCuda needs (N floats per 8 tokens of a row: left out when no backward
+/// will follow).
+torch::Tensor scanForwardCuda(const ScanInputs& in, torch::Tensor* states = nullptr);
 
-/// As scanBackwardCpu, for CUDA tensors.
-ScanGradients scanBackwardCuda(const ScanInputs& in, const torch::Tensor& gradY);
+/// As scanBackwardCpu, for CUDA tensors, given the states scanForwardCuda saved.
+ScanGradients scanBackwardCuda(const ScanInputs& in, const torch::Tensor& gradY,
+                               const torch::Tensor& states);
 
 /// As convSiluForwardCpu, for CUDA tensors (x in float32, bfloat16 or float16; K <= 16).
 torch::Tensor convSiluForwardCuda(const torch::Tensor& x, const torch::Tensor& weightT,

@@ -27,14 +27,16 @@ struct ScanLaunch {
     // backward only
     Strided3 gy, gu, gdelta, gz;
     float *gA = nullptr, *gBt = nullptr, *gCt = nullptr, *gDskip = nullptr, *gBias = nullptr;
-    float* checkpoints = nullptr;  // scanCheckpointFloats() floats of scratch
+    // The state at every chunk's start, scanCheckpointFloats() floats: the forward writes them
+    // when not null (a pass that will be differentiated), the backward reads them.
+    float* checkpoints = nullptr;
     void* stream = nullptr;        // cudaStream_t
 };
 
 /// The largest state size the kernels take.
 constexpr int64_t kMaxScanStates = 64;
 
-/// Scratch floats the backward pass needs for its chunk checkpoints.
+/// Floats of the states the forward saves for the backward.
 int64_t scanCheckpointFloats(const ScanLaunch& s);
 
 int launchScanForward(const ScanLaunch& s);

@@ -2,9 +2,12 @@
 // registers (ScanThread.h), rows ordered channel-fastest so that a warp reads 32 adjacent
 // channels of one token: coalesced in the model's layout, where channels are adjacent in
 // memory. B and C of a token are the same for every channel of a sample, so a warp reads them
-// as one broadcast. Backward keeps the state at every kChunk-th token in a scratch buffer
-// (each thread reads back only what it wrote) and recomputes the chunk in between; the
-// gradients of B and C are summed over the warp's channels with shuffles before one atomic add.
+// as one broadcast. The forward of a pass that will be differentiated keeps the state at every
+// kChunk-th token in a buffer (each thread's own, laid out (chunk, n, row) so that a warp's
+// accesses are coalesced) that the backward reads back and recomputes the chunk in between
+// from. The gradients of B and C, summed over the warp's channels, take a reduce-scatter:
+// 31 shuffles per 16 states and token leave each lane one of the 32 sums, and one atomic add
+// per lane (instead of 5 shuffles and a single-lane atomic for each of the 32 values).
 
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
@@ -19,7 +22,7 @@ namespace mwb::ops::cuda {
 namespace {
 
 constexpr int kThreads = 128;
-constexpr int kChunk = 8;
+constexpr int kChunk = kScanChunk;
 constexpr unsigned kFullMask = 0xffffffffu;
 
 /// Row (b, d) of a strided (B, D, L) tensor.
@@ -54,17 +57,69 @@ struct DeviceRow {
     __device__ void gu(int t, float v) const { if (active_) gu_.set(t, v); }
     __device__ void gdelta(int t, float v) const { if (active_) gdelta_.set(t, v); }
     __device__ void gz(int t, float v) const { if (active_ && hasZ_) gz_.set(t, v); }
-    __device__ void addShared(float* dst, float v) const {
-        if (warpUniform_) {
-            for (int offset = 16; offset > 0; offset /= 2) v += __shfl_xor_sync(kFullMask, v, offset);
-            if ((threadIdx.x & 31) == 0) atomicAdd(dst, v);
-        } else if (active_) {
-            atomicAdd(dst, v);
-        }
-    }
-    __device__ void addB(int t, int n, float v) const { addShared(gBt_ + t * N_ + n, active_ ? v : 0.0f); }
-    __device__ void addC(int t, int n, float v) const { addShared(gCt_ + t * N_ + n, active_ ? v : 0.0f); }
+    __device__ __forceinline__ void addBC(int t, int n0, const float (&gB)[kBCGroup],
+                                          const float (&gC)[kBCGroup]) const;
 };
+
+/// One step of warpReduceScatter: the lanes whose id has bit kHalf keep v[kHalf..2 kHalf), the
+/// others v[0..kHalf); either adds its partner's copy of that half into v[0..kHalf).
+template <int kHalf>
+__device__ __forceinline__ void keepHalf(float (&v)[32], int lane) {
+    // A bit mask, not `upper ? v[j] : v[j + kHalf]`: the compiler turns a choice between two
+    // array elements into a computed address, which puts v in local memory.
+    const int upper = (lane & kHalf) != 0 ? -1 : 0;
+#pragma unroll
+    for (int j = 0; j < kHalf; ++j) {
+        const int lo = __float_as_int(v[j]), hi = __float_as_int(v[j + kHalf]);
+        const float send = __int_as_float((lo & upper) | (hi & ~upper));
+        const float keep = __int_as_float((hi & upper) | (lo & ~upper));
+        v[j] = keep + __shfl_xor_sync(kFullMask, send, kHalf);
+    }
+    if constexpr (kHalf > 1) keepHalf<kHalf / 2>(v, lane);
+}
+
+/// v summed over the warp's 32 lanes and scattered: lane l returns the sum of every lane's
+/// v[l]. Recursive halving: at each step a lane keeps the half of its array picked by one bit
+/// of its lane id and adds the partner's copy of that half (31 shuffles in all). Every index
+/// is a template constant, so v stays in registers.
+__device__ __forceinline__ float warpReduceScatter(float (&v)[32]) {
+    keepHalf<16>(v, threadIdx.x & 31);
+    return v[0];
+}
+
+/// Adds gB and gC (states n0..n0+15) into dL/dBt[t] and dL/dCt[t]: a warp whose lanes all
+/// hold rows of one sample sums them first (lane l gets B's state n0 + l, lane 16 + l C's);
+/// otherwise each active lane adds its own.
+template <typename E>
+__device__ __forceinline__ void DeviceRow<E>::addBC(int t, int n0,
+                                                    const float (&gB)[kBCGroup],
+                                                    const float (&gC)[kBCGroup]) const {
+    static_assert(2 * kBCGroup == 32, "one value per lane");
+    float* dB = gBt_ + t * N_ + n0;
+    float* dC = gCt_ + t * N_ + n0;
+    const int64_t states = N_ - n0;
+    if (!warpUniform_) {
+        if (!active_) return;
+#pragma unroll
+        for (int j = 0; j < kBCGroup; ++j) {
+            if (j < states) {
+                atomicAdd(dB + j, gB[j]);
+                atomicAdd(dC + j, gC[j]);
+            }
+        }
+        return;
+    }
+    float v[32];
+#pragma unroll
+    for (int j = 0; j < kBCGroup; ++j) {
+        v[j] = active_ ? gB[j] : 0.0f;
+        v[kBCGroup + j] = active_ ? gC[j] : 0.0f;
+    }
+    const float sum = warpReduceScatter(v);
+    const int lane = threadIdx.x & 31;
+    const int j = lane % kBCGroup;
+    if (j < states) atomicAdd((lane < kBCGroup ? dB : dC) + j, sum);
+}
 
 /// A row's checkpoint: chunk c's state laid out (chunk, n, row), so that a warp's accesses
 /// are coalesced.
@@ -88,7 +143,7 @@ __device__ RowConstants<kN> constantsOf(const ScanLaunch& s, int64_t d) {
     RowConstants<kN> k;
     k.N = static_cast<int>(s.states);
 #pragma unroll
-    for (int n = 0; n < kN; ++n) k.A[n] = n < k.N ? s.A[d * s.states + n] : 0.0f;
+    for (int n = 0; n < kN; ++n) k.setA(n, n < k.N ? s.A[d * s.states + n] : 0.0f);
     k.skip = s.Dskip ? s.Dskip[d] : 0.0f;
     k.bias = s.bias ? s.bias[d] : 0.0f;
     k.softplus = s.softplus;
@@ -126,7 +181,9 @@ __global__ void __launch_bounds__(kThreads) scanForwardKernel(ScanLaunch s) {
     const int64_t row = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x;
     auto r = rowOf<E>(s, row, false);
     const int64_t d = (row < s.batch * s.channels ? row : s.batch * s.channels - 1) % s.channels;
-    scanRowForward<kN>(r, constantsOf<kN>(s, d), static_cast<int>(s.length));
+    // Threads past the last row stand in for it: they must not write its states.
+    const bool saveStates = s.checkpoints != nullptr && r.active_;
+    scanRowForward<kN, kChunk>(r, constantsOf<kN>(s, d), static_cast<int>(s.length), saveStates);
 }
 
 template <int kN, typename E>
@@ -135,9 +192,13 @@ __global__ void __launch_bounds__(kThreads) scanBackwardKernel(ScanLaunch s) {
     const int64_t row = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x;
     auto r = rowOf<E>(s, row, true);
     const int64_t d = (row < rows ? row : rows - 1) % s.channels;
-    const auto sums = scanRowBackward<kN, kChunk>(r, constantsOf<kN>(s, d), static_cast<int>(s.length));
+    const auto sums = scanRowBackward<kN, kChunk, kScanSubChunk<kN>>(r, constantsOf<kN>(s, d),
+                                                                      static_cast<int>(s.length));
     if (row >= rows) return;
-    for (int n = 0; n < s.states; ++n) atomicAdd(s.gA + d * s.states + n, sums.A[n]);
+#pragma unroll
+    for (int n = 0; n < kN; ++n) {
+        if (n < s.states) atomicAdd(s.gA + d * s.states + n, sums.A[n]);
+    }
     if (s.gDskip) atomicAdd(s.gDskip + d, sums.skip);
     if (s.gBias) atomicAdd(s.gBias + d, sums.bias);
 }
