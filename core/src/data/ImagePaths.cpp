@@ -96,7 +96,8 @@ std::vector<std::string> labelByClassFolders(ImageList& list, const std::string&
                                              const std::vector<std::string>& classNames) {
     std::map<std::string, int64_t> classOf;
     for (size_t c = 0; c < classNames.size(); ++c) classOf[classFolderName(classNames[c])] = static_cast<int64_t>(c);
-    const fs::path base = fs::path(root).lexically_normal();
+    fs::path base = fs::path(root).lexically_normal();
+    if (!base.has_filename() && base.has_parent_path()) base = base.parent_path();  // "dir/" -> "dir"
     std::vector<int64_t> labels;
     std::vector<std::string> strangers;
     bool imagesAtRoot = false;

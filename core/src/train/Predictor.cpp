@@ -43,7 +43,10 @@ DecodedChunk decodeChunk(const data::ImageList& list, int64_t begin, int64_t end
             try {
                 data::decodeImageInto(path, size, channels, buffer.data_ptr<uint8_t>() + i * pixels);
             } catch (const std::exception& e) {
-                errors[static_cast<size_t>(i)] = e.what();
+                std::error_code ec;
+                // A listed file that has gone reads like a damaged one to OpenCV; say which.
+                errors[static_cast<size_t>(i)] = fs::exists(path, ec) ? std::string(e.what())
+                                                                      : path + ": no such file";
             }
         }
     };
@@ -121,7 +124,9 @@ PredictSummary Predictor::predict(const data::ImageList& list, PredictListener& 
     const EvalSetup setup = model_.evalSetup(options_.ttaViews);
     EvalTally tally(model_.classNames, model_.weights, options_.ttaViews);
     const auto transform = model_.transform();
-    const auto loaderOptions = evalLoaderOptions(model_.config, model_.runtime, options_.batchSize);
+    auto loaderOptions = evalLoaderOptions(model_.config, model_.runtime, options_.batchSize);
+    loaderOptions.rank = 0;  // one process answers for every image, whatever a launcher set
+    loaderOptions.worldSize = 1;
     const int64_t chunkSize = options_.batchSize * kBatchesPerChunk;
     const int threads = std::max(1, model_.runtime.threads);  // decoding uses the cores the model does
     auto decode = [&](int64_t begin) {
