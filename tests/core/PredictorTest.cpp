@@ -51,7 +51,9 @@ const std::string& trainedCheckpoint() {
         c.schedule.epochs = 1;
         c.amp.enabled = false;
         c.run.threads = 2;
-        c.run.outDir = test::tempDir("predictor-run");
+        // ctest runs each test in its own process, maybe at once: each trains in its own folder.
+        c.run.outDir = test::tempDir(std::string("predictor-run-") +
+                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
         train::TrainListener quiet;
         train::RunControl control;
         train::Trainer trainer(c, quiet, control);
