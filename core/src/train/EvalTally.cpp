@@ -47,6 +47,11 @@ void gatherMisclassified(dist::Communicator& comm, torch::Device device, EvalRep
 
 }  // namespace
 
+std::tuple<torch::Tensor, torch::Tensor> topClasses(const torch::Tensor& probabilities, int64_t k) {
+    auto [values, indices] = torch::sort(probabilities, /*stable=*/true, /*dim=*/1, /*descending=*/true);
+    return {values.narrow(1, 0, k), indices.narrow(1, 0, k)};
+}
+
 EvalTally::EvalTally(std::vector<std::string> classNames, std::string weights, int64_t ttaViews) {
     const auto classes = classNames.size();
     report_.weights = std::move(weights);
@@ -60,7 +65,7 @@ void EvalTally::add(const torch::Tensor& probs, const torch::Tensor& labels, con
     const auto labelProbs = probs.gather(1, labels.view({-1, 1})).squeeze(1);
     lossSum_ += -torch::log(labelProbs.clamp_min(1e-12)).sum().item<double>();
     const auto k = std::min<int64_t>(5, classes);
-    const auto topk = std::get<1>(probs.topk(k, 1));
+    const auto topk = std::get<1>(topClasses(probs, k));
     const auto hits = topk.eq(labels.view({-1, 1}));
     top1_ += hits.select(1, 0).sum().item<int64_t>();
     top5_ += hits.any(1).sum().item<int64_t>();

@@ -7,6 +7,7 @@
 
 #include "mwb/config/AtomicFile.h"
 #include "mwb/config/NumberText.h"
+#include "mwb/train/EvalTally.h"
 
 namespace mwb::train {
 namespace {
@@ -103,7 +104,7 @@ void EvalPredictionWriter::write(const BatchProbabilities& batch) {
     const auto probs = batch.probabilities.contiguous();
     const auto rows = batch.rows.contiguous();
     const auto labels = batch.labels.contiguous();
-    const auto predicted = probs.argmax(1).contiguous();
+    const auto predicted = std::get<1>(topClasses(probs, 1)).select(1, 0).contiguous();
     const auto classes = probs.size(1);
     for (int64_t i = 0; i < rows.size(0); ++i) {
         const auto row = rows.data_ptr<int64_t>()[i];

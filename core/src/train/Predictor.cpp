@@ -158,7 +158,7 @@ PredictSummary Predictor::predict(const data::ImageList& list, PredictListener& 
                 const auto probs = classProbabilities([&](const torch::Tensor& x) { return model_.forward(x); },
                                                       images, setup);
                 const auto rows = batch->indices.contiguous();
-                const auto [topP, topI] = probs.topk(k, 1);
+                const auto [topP, topI] = topClasses(probs, k);
                 const auto p = topP.contiguous();
                 const auto c = topI.contiguous();
                 std::vector<int64_t> listRows;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "mwb/config/Metrics.h"
@@ -16,6 +17,12 @@ class Communicator;
 }
 
 namespace mwb::train {
+
+/// The `k` most probable classes of each row of float (B, classes) `probabilities`: values
+/// and indices (B, k), most probable first. Ties go to the lower class index (as argmax),
+/// whatever the batch: under bf16 autocast equal probabilities are common, and eval's counts,
+/// its per-image file and predict must name the same class.
+std::tuple<torch::Tensor, torch::Tensor> topClasses(const torch::Tensor& probabilities, int64_t k);
 
 /// Counts of one evaluation over `classNames`.
 class EvalTally {
