@@ -1,6 +1,7 @@
 #pragma once
 // Each `mambawb` subcommand registers itself on the CLI11 app and runs from its callback.
-// Exit codes: 0 success, 2 bad input (mwb::Error), 1 failure at run time.
+// Exit codes: 0 success, 2 bad input (mwb::Error), 1 failure at run time; a command may end
+// with its own status by throwing CLI::RuntimeError(status) (predict: 3, some files skipped).
 
 #include <CLI/CLI.hpp>
 #include <string>
@@ -18,6 +19,7 @@ void addInfoCommand(CLI::App& app, const GlobalOptions& global);
 void addTrainCommand(CLI::App& app, const GlobalOptions& global);
 void addExportCommand(CLI::App& app, const GlobalOptions& global);
 void addEvalCommand(CLI::App& app, const GlobalOptions& global);
+void addPredictCommand(CLI::App& app, const GlobalOptions& global);
 void addPreviewCommand(CLI::App& app, const GlobalOptions& global);
 void addBenchCommand(CLI::App& app, const GlobalOptions& global);
 void addStudyCommand(CLI::App& app, const GlobalOptions& global);

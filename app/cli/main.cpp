@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     mwb::cli::addInfoCommand(app, global);
     mwb::cli::addTrainCommand(app, global);
     mwb::cli::addEvalCommand(app, global);
+    mwb::cli::addPredictCommand(app, global);
     mwb::cli::addExportCommand(app, global);
     mwb::cli::addPreviewCommand(app, global);
     mwb::cli::addBenchCommand(app, global);
@@ -32,6 +33,8 @@ int main(int argc, char** argv) {
         // A forced kernel path this CPU lacks is bad input: said before any work starts.
         mwb::ops::activeCpuIsa();
         app.parse(argc, argv);
+    } catch (const CLI::RuntimeError& e) {
+        return e.get_exit_code();  // a command's own status (predict: 3, some files skipped)
     } catch (const CLI::ParseError& e) {
         const int rc = app.exit(e);
         return rc == 0 ? 0 : 2;

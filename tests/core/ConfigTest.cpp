@@ -116,6 +116,23 @@ TEST(Config, CrossFieldRules) {
     EXPECT_NE(errorOf([&] { validate(c); }).find("schedule.min_lr"), std::string::npos);
 }
 
+TEST(Config, ClassTokenNeedsATwoWayScan) {
+    // A one-way scan never reaches the class token in front of the image: such a model gives
+    // every image the same logits, so the config is refused and says what to choose.
+    Config c;
+    c.model.pool = "cls";
+    c.model.bidirectional = false;
+    const auto message = errorOf([&] { validate(c); });
+    EXPECT_NE(message.find("model.pool"), std::string::npos) << message;
+    EXPECT_NE(message.find("model.bidirectional"), std::string::npos) << message;
+    EXPECT_NE(message.find("model.pool=mean or model.bidirectional=true"), std::string::npos) << message;
+    c.model.bidirectional = true;
+    EXPECT_NO_THROW(validate(c));
+    c.model.pool = "mean";
+    c.model.bidirectional = false;
+    EXPECT_NO_THROW(validate(c));
+}
+
 TEST(Config, OverridesAreValidatedTogetherInAnyOrder) {
     // data.dataset=folder alone is invalid (no data.folder yet); with the folder it is not.
     Config a, b;

@@ -56,6 +56,19 @@ TEST(VisionMamba, GreyInputClassTokenAndLayerNorm) {
     EXPECT_TRUE(model->named_parameters().contains("cls_token"));
 }
 
+TEST(VisionMamba, ClassTokenBehindAOneWayScanIsRefused) {
+    // Options built in code skip the config schema; the model refuses them itself.
+    auto o = tinyOptions();
+    o.pool = "cls";
+    o.bidirectional = false;
+    try {
+        VisionMamba model(o);
+        FAIL() << "a class token in front of a one-way scan was accepted";
+    } catch (const mwb::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("model.bidirectional"), std::string::npos) << e.what();
+    }
+}
+
 TEST(VisionMamba, PresetsHaveTheDocumentedParameterCounts) {
     EXPECT_EQ(modelPresetNames(), (std::vector<std::string>{"mamba-nano", "mamba-tiny", "mamba-small"}));
     EXPECT_EQ(parameterCount(*VisionMamba(presetOptions("mamba-nano"))), 171018);

@@ -195,6 +195,13 @@ void validate(const Config& config) {
     if (m.width % 8 != 0)
         throw Error("config key 'model.width': value " + std::to_string(m.width) +
                     " is not a multiple of 8; round it to one");
+    // The class token sits in front of the tokens; a one-way (causal) scan carries each
+    // token's state forward only, so the token would never see the image and every image
+    // would get the same logits.
+    if (m.pool == "cls" && !m.bidirectional)
+        throw Error("config key 'model.pool': value 'cls' needs model.bidirectional true (a "
+                    "one-way scan never carries the image to the class token in front); choose "
+                    "model.pool=mean or model.bidirectional=true");
     if (m.inChannels == 2)
         throw Error("config key 'model.in_channels': value 2 is not allowed; expected 1 or 3");
     if (config.schedule.minLr > config.optimizer.lr)

@@ -21,6 +21,7 @@ Dataset Dataset::first(int64_t n) const {
     Dataset d = *this;
     d.images = images.narrow(0, 0, n);
     d.labels = labels.narrow(0, 0, n);
+    if (!paths.empty()) d.paths.resize(static_cast<size_t>(n));
     return d;
 }
 
@@ -29,6 +30,10 @@ Dataset Dataset::select(const std::vector<int64_t>& rows) const {
     const auto index = torch::tensor(rows, torch::kLong);
     d.images = images.index_select(0, index).contiguous();
     d.labels = labels.index_select(0, index).contiguous();
+    if (!paths.empty()) {
+        d.paths.clear();
+        for (const auto row : rows) d.paths.push_back(paths.at(static_cast<size_t>(row)));
+    }
     return d;
 }
 

@@ -9,18 +9,11 @@
 #include <random>
 
 #include "mwb/Error.h"
+#include "mwb/data/ImagePaths.h"
 
 namespace mwb::data {
 namespace fs = std::filesystem;
 namespace {
-
-bool isImageFile(const fs::path& p) {
-    std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    for (const char* e : {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".ppm", ".pgm", ".pnm"})
-        if (ext == e) return true;
-    return false;
-}
 
 std::vector<std::string> classFolders(const fs::path& root) {
     std::vector<std::string> names;
@@ -55,11 +48,12 @@ Dataset readSplit(const fs::path& root, const std::vector<std::string>& classes,
     auto images = torch::empty({n, s, s, ch}, torch::kUInt8);
     std::vector<int64_t> labels;
     labels.reserve(files.size());
+    Dataset d;
     for (int64_t i = 0; i < n; ++i) {
         decodeImageInto(files[static_cast<size_t>(i)].first, s, ch, images.data_ptr<uint8_t>() + i * s * s * ch);
         labels.push_back(files[static_cast<size_t>(i)].second);
+        d.paths.push_back(std::move(files[static_cast<size_t>(i)].first));
     }
-    Dataset d;
     d.name = "folder";
     d.images = images;
     d.labels = torch::tensor(labels, torch::kLong);

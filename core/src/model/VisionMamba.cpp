@@ -29,6 +29,9 @@ void validate(const VisionMambaOptions& o) {
             "model.norm is \"" + o.norm + "\"; use \"rms\" or \"layer\"");
     require(o.pool == "mean" || o.pool == "cls",
             "model.pool is \"" + o.pool + "\"; use \"mean\" or \"cls\"");
+    require(o.pool != "cls" || o.bidirectional,
+            "model.pool \"cls\" needs model.bidirectional true: a one-way scan never carries the "
+            "image to the class token in front; choose model.pool=mean or model.bidirectional=true");
     require(o.dropPathRate >= 0.0 && o.dropPathRate < 1.0,
             "drop_path.rate " + std::to_string(o.dropPathRate) + " is outside [0, 1)");
 }

@@ -54,6 +54,8 @@ public:
     void start(int64_t epoch, int64_t firstBatch = 0);
     /// The next batch in order; nullopt at the end of the epoch. Rethrows a worker's error.
     std::optional<Batch> next();
+    /// The data set the batches' indices are rows of.
+    const Dataset& dataset() const { return dataset_; }
     /// Batches in one epoch of this rank.
     int64_t batchesPerEpoch() const;
     /// Stops the workers and joins them; next() then returns nullopt until start().

@@ -15,6 +15,8 @@ struct Dataset {
     torch::Tensor images;                 // uint8 (N, H, W, C), contiguous
     torch::Tensor labels;                 // int64 (N)
     std::vector<std::string> classNames;  // index = label
+    std::vector<std::string> paths;       // the file of each image when read from files
+                                          // (an image folder); empty otherwise
 
     /// Number of images.
     int64_t size() const { return images.defined() ? images.size(0) : 0; }

@@ -21,6 +21,18 @@ class Communicator;
 
 namespace mwb::train {
 
+/// One evaluated batch, on the CPU: the data set rows it holds, their labels and the
+/// probabilities per class (the mean softmax over the TTA views).
+struct BatchProbabilities {
+    torch::Tensor rows;                  // int64 (B)
+    torch::Tensor labels;                // int64 (B)
+    torch::Tensor probabilities;         // float (B, classes)
+    const data::Dataset* split = nullptr;  // the data set `rows` index (class names, paths)
+};
+
+/// Called with every batch, in order (per-image output: `mambawb eval --predictions`).
+using BatchCallback = std::function<void(const BatchProbabilities&)>;
+
 /// How `mambawb eval` and the GUI evaluate a checkpoint.
 struct EvalOptions {
     bool ema = false;          // evaluate the EMA weights instead of the raw ones
@@ -28,6 +40,7 @@ struct EvalOptions {
     int64_t batchSize = 256;   // images per forward pass
     std::string dataDir;       // overrides the run's data.dir when not empty
     int64_t threads = 0;       // intra-op threads; 0: the cores, shared by a launch's processes
+    BatchCallback onBatch;     // when set, sees every batch's probabilities (one process only)
 };
 
 /// How one evaluation pass runs.
@@ -39,7 +52,14 @@ struct EvalSetup {
     std::vector<std::string> classNames;      // defines the class count
     dist::Communicator* comm = nullptr;       // data-parallel: each rank holds an unpadded
                                               // shard; counts and losses are summed over ranks
+    BatchCallback onBatch;                    // sees each batch's probabilities when set
 };
+
+/// The mean softmax over setup.ttaViews views (augment::ttaViews) of a normalised batch on
+/// setup.device, the forward under autocast as the setup says: float (B, classes) on the CPU.
+/// Evaluation and prediction both answer through here, so their probabilities agree.
+torch::Tensor classProbabilities(const std::function<torch::Tensor(const torch::Tensor&)>& forward,
+                                 const torch::Tensor& images, const EvalSetup& setup);
 
 /// Evaluates `forward` (images on setup.device -> logits) over every batch of `loader`
 /// (started here at epoch 0; it must not shuffle or drop images). With ttaViews > 1 the
@@ -59,7 +79,8 @@ struct CheckpointEvaluation {
 /// Loads a checkpoint, its model (raw or EMA weights) and the test split of its data set, and
 /// evaluates it. Started by a launcher (torchrun's or Slurm's variables, `mambawb eval
 /// --nproc`), each rank evaluates an unpadded shard and every rank returns the whole split's
-/// report, equal to one process's. Throws mwb::Error for a bad checkpoint or missing data.
+/// report, equal to one process's. Throws mwb::Error for a bad checkpoint or missing data,
+/// and when options.onBatch is set in a data-parallel launch (per-image rows need one process).
 CheckpointEvaluation evaluateCheckpoint(const std::string& checkpointPath, const EvalOptions& options,
                                         TrainListener* listener = nullptr,
                                         const RunControl* control = nullptr);
