@@ -1,5 +1,5 @@
 // MainWindow's runs page (listing, resume, evaluate, export, the runs folder), the Studies tab's
-// wiring and its saved settings. The window's other parts: MainWindow.cpp and MainWindowData.cpp.
+// wiring and its saved settings. The window's other parts: MainWindow.cpp, MainWindowPredict.cpp.
 #include "MainWindow.h"
 #include "mwb/widgets/StudyPanel.h"
 #include "StudyController.h"
@@ -149,8 +149,7 @@ void MainWindow::refreshRuns() {
 }
 
 void MainWindow::selectedRunChanged(const QString& runDir) {
-    const QString best = runDir + "/checkpoints/best.pt";
-    if (QFile::exists(best) && !evaluating_) eval_->setCheckpoint(best);
+    useRunCheckpoint(runDir);
     if (runDir == runDir_) return;  // its curves are the ones shown
     try {
         const io::MetricsHistory h = io::readMetrics((runDir + "/metrics.csv").toStdString());
@@ -184,8 +183,7 @@ void MainWindow::showRun(const QString& runDir) {
                       .arg(QString::fromStdString(a.kind), QString::fromStdString(a.message)));
     refreshRuns();
     runs_->selectPath(runDir);
-    const QString bestCheckpoint = runDir + "/checkpoints/best.pt";
-    if (QFile::exists(bestCheckpoint)) eval_->setCheckpoint(bestCheckpoint);
+    useRunCheckpoint(runDir);
 }
 
 void MainWindow::exportCheckpoint(const QString& kind) {

@@ -153,7 +153,11 @@ PredictPanel::PredictPanel(QWidget* parent) : QWidget(parent) {
     table_->setColumnWidth(FileColumn, 260);
     table_->setIconSize({kThumbnail, kThumbnail});
     table_->verticalHeader()->setVisible(false);
-    table_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // One height for every row (five classes' lines, or the picture): a folder of thousands
+    // of images must not have each row measured again as rows are inserted above it.
+    table_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    table_->verticalHeader()->setDefaultSectionSize(
+        std::max(kThumbnail + 4, 5 * (fontMetrics().height() + 2) + 4));
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setItemDelegateForColumn(ClassesColumn, new ClassBarsDelegate(table_));
@@ -209,7 +213,8 @@ void PredictPanel::setInputs(const QStringList& inputs) {
         inputsLabel_->setText(QFileInfo(inputs.front()).isDir() ? tr("Folder %1").arg(inputs.front())
                                                                 : inputs.front());
     } else {
-        inputsLabel_->setText(tr("%1 files: %2, …").arg(inputs.size()).arg(QFileInfo(inputs.front()).fileName()));
+        inputsLabel_->setText(
+            tr("%1 files: %2, …").arg(inputs.size()).arg(QFileInfo(inputs.front()).fileName()));
     }
     inputsLabel_->setToolTip(inputs.join('\n'));
     updateButtons();
@@ -251,6 +256,7 @@ void PredictPanel::clearResults() {
 }
 
 void PredictPanel::addRows(const std::vector<PredictRow>& rows) {
+    table_->setUpdatesEnabled(false);
     for (const PredictRow& row : rows) {
         const int at = row.wrong() ? wrong_ : rowCount();
         shown_.insert(shown_.begin() + at, row);
@@ -262,6 +268,7 @@ void PredictPanel::addRows(const std::vector<PredictRow>& rows) {
             top5_ += row.inTop() ? 1 : 0;
         }
     }
+    table_->setUpdatesEnabled(true);
     updateAccuracy();
 }
 
