@@ -365,6 +365,7 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(panel->wrongCount(), wrong);
+        qInfo("%d of %d images answered wrong", wrong, images);
         QCOMPARE(panel->accuracyText(), QString("top-1 %1 % (%2 of %3) · top-5 100.00 %")
                                             .arg(100.0 * (images - wrong) / images, 0, 'f', 2)
                                             .arg(images - wrong)
