@@ -43,7 +43,7 @@ void PredictWorker::predict(const QStringList& inputs, const QString& checkpoint
         const train::PredictSummary summary = predictor.predict(images, *this, &control_);
         summaryLine = tr("%1 images in %2 s, %3 weights%4")
                           .arg(summary.images)
-                          .arg(summary.seconds, 0, 'f', 1)
+                          .arg(summary.seconds, 0, 'f', 2)
                           .arg(ema ? tr("EMA") : tr("raw"))
                           .arg(ttaViews > 1 ? tr(", TTA %1 views").arg(ttaViews) : QString());
         if (summary.skipped > 0) summaryLine += tr("; %1 files skipped").arg(summary.skipped);

@@ -1,6 +1,7 @@
 // The Predict tab's view: rows as given, wrong answers first, the bars' data, the accuracy line
 // over labelled rows, skipped files, drops and the signals it asks the app with.
 
+#include <QGroupBox>
 #include <QMimeData>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -110,12 +111,17 @@ private Q_SLOTS:
 
     void skippedFilesAreListed() {
         PredictPanel panel;
+        panel.show();
+        auto* box = panel.findChild<QGroupBox*>();
+        QVERIFY(box && !box->isVisible());  // no room taken while nothing is skipped
         panel.addSkipped("/x/broken.png", "cannot decode the image");
         panel.addSkipped("/x/gone.png", "no such file");
         QCOMPARE(panel.skippedFiles(), QStringList({"/x/broken.png: cannot decode the image",
                                                      "/x/gone.png: no such file"}));
+        QVERIFY(box->isVisible());
         panel.clearResults();
         QVERIFY(panel.skippedFiles().isEmpty());
+        QVERIFY(!box->isVisible());
     }
 
     void predictAndStopAskTheApp() {

@@ -150,7 +150,7 @@ PredictPanel::PredictPanel(QWidget* parent) : QWidget(parent) {
     table_->horizontalHeader()->setSectionResizeMode(FileColumn, QHeaderView::Interactive);
     table_->horizontalHeader()->setSectionResizeMode(ClassesColumn, QHeaderView::Stretch);
     table_->setColumnWidth(PictureColumn, kThumbnail + 8);
-    table_->setColumnWidth(FileColumn, 260);
+    table_->setColumnWidth(FileColumn, 200);
     table_->setIconSize({kThumbnail, kThumbnail});
     table_->verticalHeader()->setVisible(false);
     // One height for every row (five classes' lines, or the picture): a folder of thousands
@@ -162,10 +162,11 @@ PredictPanel::PredictPanel(QWidget* parent) : QWidget(parent) {
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setItemDelegateForColumn(ClassesColumn, new ClassBarsDelegate(table_));
     split->addWidget(table_);
-    auto* skippedBox = new QGroupBox(tr("Skipped files"));
+    skippedBox_ = new QGroupBox(tr("Skipped files"));
     skipped_ = new QListWidget;
-    (new QVBoxLayout(skippedBox))->addWidget(skipped_);
-    split->addWidget(skippedBox);
+    (new QVBoxLayout(skippedBox_))->addWidget(skipped_);
+    skippedBox_->setVisible(false);
+    split->addWidget(skippedBox_);
     split->setStretchFactor(0, 5);
     split->setStretchFactor(1, 1);
     layout->addWidget(split, 1);
@@ -251,6 +252,7 @@ void PredictPanel::clearResults() {
     shown_.clear();
     table_->setRowCount(0);
     skipped_->clear();
+    skippedBox_->setVisible(false);
     wrong_ = labelled_ = top1_ = top5_ = 0;
     updateAccuracy();
 }
@@ -317,6 +319,7 @@ QString PredictPanel::accuracyText() const {
 
 void PredictPanel::addSkipped(const QString& path, const QString& reason) {
     skipped_->addItem(QStringLiteral("%1: %2").arg(path, reason));
+    skippedBox_->setVisible(true);
 }
 
 void PredictPanel::setStatus(const QString& text) { status_->setText(text); }

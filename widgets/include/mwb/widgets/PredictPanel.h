@@ -13,6 +13,7 @@
 
 class QComboBox;
 class QCheckBox;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -129,6 +130,7 @@ private:
     QLabel* accuracy_ = nullptr;
     QLabel* status_ = nullptr;
     QTableWidget* table_ = nullptr;
+    QGroupBox* skippedBox_ = nullptr;  // shown once a file is skipped
     QListWidget* skipped_ = nullptr;
 };
 
