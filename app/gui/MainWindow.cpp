@@ -56,8 +56,9 @@ struct TabInfo {
     const char* title;
 };
 const TabInfo kTabs[] = {{"plots", "Training plots"}, {"augmentation", "Augmentation preview"},
-                         {"evaluate", "Evaluate"},    {"runs", "Runs"},
-                         {"studies", "Studies"},      {"config", "Config"}};
+                         {"evaluate", "Evaluate"},    {"predict", "Predict"},
+                         {"runs", "Runs"},            {"studies", "Studies"},
+                         {"config", "Config"}};
 
 QString duration(double seconds) {
     const auto s = static_cast<qint64>(seconds + 0.5);
@@ -85,6 +86,7 @@ MainWindow::MainWindow(bool persistSettings, QWidget* parent)
 
 MainWindow::~MainWindow() {
     evaluator_->requestStop();
+    stopPredictWorker();
     delete training_;  // stops the run (with a checkpoint) and joins its thread
     training_ = nullptr;
     evalThread_.quit();
@@ -154,9 +156,10 @@ void MainWindow::buildUi() {
     tabs_->addTab(plotSplit, tr(kTabs[0].title));
     tabs_->addTab(preview_, tr(kTabs[1].title));
     tabs_->addTab(eval_, tr(kTabs[2].title));
-    tabs_->addTab(buildRunsTab(), tr(kTabs[3].title));
-    tabs_->addTab(buildStudiesTab(), tr(kTabs[4].title));
-    tabs_->addTab(configView_, tr(kTabs[5].title));
+    tabs_->addTab(buildPredictTab(), tr(kTabs[3].title));
+    tabs_->addTab(buildRunsTab(), tr(kTabs[4].title));
+    tabs_->addTab(buildStudiesTab(), tr(kTabs[5].title));
+    tabs_->addTab(configView_, tr(kTabs[6].title));
 
     splitter_ = new QSplitter(Qt::Horizontal);
     splitter_->addWidget(recipeScroll);
@@ -246,6 +249,7 @@ void MainWindow::connectWorkers() {
     connect(eval_, &widgets::EvalPanel::stopRequested, this, [this] { evaluator_->requestStop(); });
     evalThread_.setObjectName("evaluation");
     evalThread_.start();
+    connectPredictWorker();
 }
 
 void MainWindow::setConfig(const train::Config& config) {
@@ -282,7 +286,8 @@ void MainWindow::configEdited(const train::Config& config) {
 }
 
 bool MainWindow::isBusy() const {
-    return training_->isRunning() || studies_->isRunning() || evaluating_ || data_->isBusy();
+    return training_->isRunning() || studies_->isRunning() || evaluating_ || predicting_ ||
+           data_->isBusy();
 }
 
 void MainWindow::rerollPreview() { data_->reroll(); }
@@ -421,9 +426,7 @@ void MainWindow::onTrainingFinished(const QString& runDir, bool stopped) {
     statusLabel_->setText(stopped ? tr("Stopped; checkpoint saved in %1").arg(runDir)
                           : lastError_.isEmpty() ? tr("Finished: %1").arg(runDir)
                                                  : tr("Failed: %1").arg(lastError_));
-    if (!runDir.isEmpty())
-        eval_->setCheckpoint(QString::fromStdString(
-            io::RunDirectory::at(runDir.toStdString()).preferredCheckpointPath()));
+    if (!runDir.isEmpty()) useRunCheckpoint(runDir);
     refreshRuns();
     Q_EMIT trainingFinished(runDir, stopped);
     if (closeAfterStop_) close();
@@ -478,6 +481,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
         return;
     }
     evaluator_->requestStop();
+    requestPredictStop();
     if (persist_) saveSettings();
     event->accept();
 }

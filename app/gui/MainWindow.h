@@ -1,10 +1,11 @@
 #pragma once
 // The desktop workbench: recipe and data on the left; run controls, live plots, augmentation
-// preview, evaluation, past runs and the full config in tabs; status bar with progress.
-// Training and evaluation run on worker threads; this window only shows what they report.
+// preview, evaluation, prediction, past runs and the full config in tabs; status bar with progress.
+// Training, evaluation and prediction run on worker threads; this window only shows what they report.
 
 #include <QMainWindow>
 #include <QString>
+#include <QStringList>
 #include <QThread>
 #include <functional>
 #include <memory>
@@ -27,6 +28,7 @@ class AugmentationPreview;
 class ConfigView;
 class EvalPanel;
 class PlotPanel;
+class PredictPanel;
 class RecipePanel;
 class RunsList;
 }  // namespace mwb::widgets
@@ -35,6 +37,7 @@ namespace mwb::gui {
 
 class DataPreviewController;
 class EvalWorker;
+class PredictWorker;
 class StudyController;
 class TrainingController;
 
@@ -51,6 +54,7 @@ public:
     widgets::PlotPanel* plotPanel() const { return plots_; }
     widgets::AugmentationPreview* preview() const { return preview_; }
     widgets::EvalPanel* evalPanel() const { return eval_; }
+    widgets::PredictPanel* predictPanel() const { return predict_; }
     widgets::RunsList* runsList() const { return runs_; }
     widgets::ConfigView* configView() const { return configView_; }
     StudyController* studies() const { return studies_; }
@@ -59,7 +63,8 @@ public:
     /// Replaces the edited config (as if loaded from a file).
     void setConfig(const train::Config& config);
 
-    /// Shows a tab by name: "plots", "augmentation", "evaluate", "runs", "studies" or "config" (or the
+    /// Shows a tab by name: "plots", "augmentation", "evaluate", "predict", "runs", "studies" or
+    /// "config" (or the
     /// start of its title). False when no tab matches.
     bool selectTab(const QString& name);
 
@@ -69,7 +74,8 @@ public:
     bool isTraining() const;
     bool isPaused() const;
     bool isEvaluating() const { return evaluating_; }
-    /// Training, evaluating, loading data or drawing the preview.
+    bool isPredicting() const { return predicting_; }
+    /// Training, evaluating, predicting, loading data or drawing the preview.
     bool isBusy() const;
 
     /// The directory of the run being trained, or the last one.
@@ -115,6 +121,8 @@ public Q_SLOTS:
     void stopTraining();
     void resumeRun(const QString& runDir);
     void evaluate(const QString& checkpoint, bool ema, int ttaViews);
+    /// Predicts `inputs` (image files, folders, lists of paths) in the Predict tab.
+    void predict(const QStringList& inputs, const QString& checkpoint, bool ema, int ttaViews);
     void refreshRuns();
     void rerollPreview();
     /// Downloads the chosen CIFAR data set in the background, with progress in the status bar.
@@ -130,6 +138,8 @@ Q_SIGNALS:
     void trainingFinished(const QString& runDir, bool stopped);
     /// An evaluation ended (with a report or an error).
     void evaluationFinished();
+    /// A prediction ended (all rows shown, or an error).
+    void predictionFinished();
     /// The augmentation preview shows a new draw.
     void previewUpdated();
     /// A line was added to the log (the engine's, or the window's own).
@@ -142,6 +152,13 @@ private:
     void buildUi();
     QWidget* buildRunsTab();
     QWidget* buildStudiesTab();
+    /// The Predict tab and its worker thread (MainWindowPredict.cpp).
+    QWidget* buildPredictTab();
+    void connectPredictWorker();
+    void requestPredictStop();
+    void stopPredictWorker();
+    /// Points Evaluate and Predict at a run's best checkpoint (its last one when it has none).
+    void useRunCheckpoint(const QString& runDir);
     /// True (with a message) while a study holds the machine: no training beside it.
     bool studyIsRunning();
     void connectWorkers();
@@ -163,6 +180,7 @@ private:
     widgets::AdviceBanner* advice_ = nullptr;
     widgets::AugmentationPreview* preview_ = nullptr;
     widgets::EvalPanel* eval_ = nullptr;
+    widgets::PredictPanel* predict_ = nullptr;
     widgets::RunsList* runs_ = nullptr;
     widgets::ConfigView* configView_ = nullptr;
     StudyController* studies_ = nullptr;
@@ -182,10 +200,12 @@ private:
     DataPreviewController* data_ = nullptr;
     QThread evalThread_;
     EvalWorker* evaluator_ = nullptr;
-
+    QThread predictThread_;
+    PredictWorker* predictor_ = nullptr;
 
     bool persist_ = true;
     bool evaluating_ = false;
+    bool predicting_ = false;
     bool closeAfterStop_ = false;
     bool quietErrors_ = false;
     QString runDir_;  // the run whose curves are shown: the one training, or one picked in Runs

@@ -1,6 +1,5 @@
 // MainWindow's runs page (listing, resume, evaluate, export, the runs folder), the Studies tab's
-// wiring and its saved settings. The rest of the window (its layout, training, the data
-// preview, evaluation and the log) is MainWindow.cpp.
+// wiring and its saved settings. The window's other parts: MainWindow.cpp, MainWindowPredict.cpp.
 #include "MainWindow.h"
 #include "mwb/widgets/StudyPanel.h"
 #include "StudyController.h"
@@ -155,8 +154,7 @@ void MainWindow::refreshRuns() {
 }
 
 void MainWindow::selectedRunChanged(const QString& runDir) {
-    const QString best = pathText(runFolder(runDir).bestCheckpointPath());
-    if (QFile::exists(best) && !evaluating_) eval_->setCheckpoint(best);
+    useRunCheckpoint(runDir);
     if (runDir == runDir_) return;  // its curves are the ones shown
     try {
         const io::MetricsHistory h = io::readMetrics(runFolder(runDir).metricsPath());
@@ -190,8 +188,7 @@ void MainWindow::showRun(const QString& runDir) {
                       .arg(QString::fromStdString(a.kind), QString::fromStdString(a.message)));
     refreshRuns();
     runs_->selectPath(runDir);
-    const QString bestCheckpoint = pathText(runFolder(runDir).bestCheckpointPath());
-    if (QFile::exists(bestCheckpoint)) eval_->setCheckpoint(bestCheckpoint);
+    useRunCheckpoint(runDir);
 }
 
 void MainWindow::exportCheckpoint(const QString& kind) {

@@ -8,12 +8,13 @@
 
 #include "MainWindow.h"
 #include "mwb/widgets/EvalPanel.h"
+#include "mwb/widgets/PredictPanel.h"
 
 namespace mwb::gui {
 namespace {
 
-/// Lets the window settle: events processed until no load, preview, training or evaluation
-/// is pending (at most `limitMs`).
+/// Lets the window settle: events processed until no load, preview, training, evaluation or
+/// prediction is pending (at most `limitMs`).
 void settle(const MainWindow& window, int limitMs) {
     QElapsedTimer clock;
     clock.start();
@@ -47,6 +48,13 @@ int takeScreenshot(MainWindow& window, const ScreenshotRequest& r) {
         panel->setCheckpoint(r.evaluate);
         panel->setUseEma(r.emaWeights);
         window.evaluate(panel->checkpoint(), panel->useEma(), panel->ttaViews());
+        settle(window, 300000);
+    }
+    if (!r.predict.isEmpty()) {  // with the checkpoint the Predict tab holds (--run's)
+        auto* panel = window.predictPanel();
+        panel->setInputs(r.predict);
+        panel->setUseEma(r.emaWeights);
+        window.predict(panel->inputs(), panel->checkpoint(), panel->useEma(), panel->ttaViews());
         settle(window, 300000);
     }
     if (!window.lastError().isEmpty()) std::fprintf(stderr, "warning: %s\n", qPrintable(window.lastError()));

@@ -1,10 +1,11 @@
 #pragma once
 // The app's screenshot mode (`mamba-workbench --screenshot FILE`): the window laid out at a
-// size on one tab, left to settle (data loaded, preview drawn, an evaluation run), then
+// size on one tab, left to settle (data loaded, preview drawn, an evaluation or prediction run), then
 // grabbed into a PNG. scripts/screenshots makes the README's pictures with it.
 
 #include <QSize>
 #include <QString>
+#include <QStringList>
 
 namespace mwb::gui {
 
@@ -15,7 +16,8 @@ struct ScreenshotRequest {
     QString tab = "plots";   // a name MainWindow::selectTab accepts
     QSize size{1440, 900};
     QString evaluate;        // a checkpoint to evaluate before the grab (empty: none)
-    bool emaWeights = true;  // which weights `evaluate` uses
+    QStringList predict;     // images the Predict tab answers before the grab (empty: none)
+    bool emaWeights = true;  // which weights `evaluate` and `predict` use
 };
 
 /// Takes the screenshot; returns the exit status: 0, or 2 after one `error:` line on stderr

@@ -1,7 +1,7 @@
 // mamba-workbench: the desktop app.
 //   mamba-workbench                          the workbench, with the last session's settings
 //   mamba-workbench --screenshot FILE [--tab NAME] [--preset P] [--config F] [--run DIR]
-//                   [--study DIR] [--evaluate CHECKPOINT]
+//                   [--study DIR] [--evaluate CHECKPOINT] [--predict PATH]...
 //                                            writes a PNG of the laid-out window and exits
 //   mamba-workbench --train [--preset P | --config F] [--exit-when-done]
 //                                            clicks Train at launch (and quits when the run ends)
@@ -54,13 +54,17 @@ int main(int argc, char** argv) {
     const QCommandLineOption run("run", "Show this run's curves and select it.", "DIR");
     const QCommandLineOption study("study", "Show this study folder in the Studies tab.", "DIR");
     const QCommandLineOption evaluate("evaluate", "Evaluate this checkpoint first.", "CHECKPOINT");
-    const QCommandLineOption weights("weights", "Weights --evaluate uses: ema or raw.", "W", "ema");
+    const QCommandLineOption predict(
+        "predict", "With --screenshot: predict these images (repeatable) with --run's best checkpoint.",
+        "PATH");
+    const QCommandLineOption weights("weights", "Weights --evaluate and --predict use: ema or raw.",
+                                     "W", "ema");
     const QCommandLineOption size("size", "Window size for --screenshot.", "WxH", "1440x900");
     const QCommandLineOption train("train", "Start training at launch, as the Train button does.");
     const QCommandLineOption exitWhenDone(
         "exit-when-done", "With --train: quit when the run ends (exit status 1 if it failed).");
-    parser.addOptions({screenshot, tab, preset, config, run, study, evaluate, weights, size, train,
-                       exitWhenDone});
+    parser.addOptions({screenshot, tab, preset, config, run, study, evaluate, predict, weights, size,
+                       train, exitWhenDone});
     parser.process(app);
     if (parser.isSet(train) && parser.isSet(screenshot))
         return fail("--train and --screenshot do not go together; use one of them");
@@ -113,6 +117,7 @@ int main(int argc, char** argv) {
     request.tab = parser.value(tab);
     request.size = QSize(wh[0].toInt(), wh[1].toInt());
     request.evaluate = parser.value(evaluate);
+    request.predict = parser.values(predict);
     request.emaWeights = parser.value(weights) != "raw";
     return mwb::gui::takeScreenshot(window, request);
 }

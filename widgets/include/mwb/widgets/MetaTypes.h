@@ -12,6 +12,7 @@
 #include "mwb/config/TrainListener.h"
 #include "mwb/widgets/AugmentationPreview.h"
 #include "mwb/widgets/ImageGallery.h"
+#include "mwb/widgets/PredictPanel.h"
 
 Q_DECLARE_METATYPE(mwb::train::Config)
 Q_DECLARE_METATYPE(mwb::train::StepMetrics)
@@ -24,6 +25,7 @@ Q_DECLARE_METATYPE(mwb::train::Advice)
 Q_DECLARE_METATYPE(mwb::widgets::GalleryItem)
 Q_DECLARE_METATYPE(std::vector<mwb::widgets::GalleryItem>)
 Q_DECLARE_METATYPE(std::vector<mwb::widgets::PreviewPair>)
+Q_DECLARE_METATYPE(std::vector<mwb::widgets::PredictRow>)
 
 namespace mwb::widgets {
 
@@ -39,6 +41,7 @@ inline void registerMetaTypes() {
     qRegisterMetaType<mwb::train::Advice>("mwb::train::Advice");
     qRegisterMetaType<std::vector<mwb::widgets::GalleryItem>>("std::vector<mwb::widgets::GalleryItem>");
     qRegisterMetaType<std::vector<mwb::widgets::PreviewPair>>("std::vector<mwb::widgets::PreviewPair>");
+    qRegisterMetaType<std::vector<mwb::widgets::PredictRow>>("std::vector<mwb::widgets::PredictRow>");
 }
 
 }  // namespace mwb::widgets
