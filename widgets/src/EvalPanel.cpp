@@ -1,21 +1,16 @@
 #include "mwb/widgets/EvalPanel.h"
 
-#include <QCheckBox>
-#include <QComboBox>
-#include <QFileDialog>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-#include "mwb/config/ConfigSchema.h"
+#include "mwb/widgets/CheckpointChoice.h"
 #include "mwb/widgets/ConfusionMatrixView.h"
 
 namespace mwb::widgets {
@@ -23,31 +18,14 @@ namespace mwb::widgets {
 EvalPanel::EvalPanel(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     auto* controls = new QHBoxLayout;
-    path_ = new QLineEdit;
-    path_->setPlaceholderText(tr("checkpoint file (choose a run in the Runs tab, or browse)"));
-    auto* browse = new QPushButton(tr("Browse…"));
-    weights_ = new QComboBox;
-    weights_->addItems({tr("EMA weights"), tr("raw weights")});
-    tta_ = new QCheckBox(tr("TTA"));
-    tta_->setToolTip(tr("Test-time augmentation: mean softmax over n views"));
-    views_ = new QSpinBox;
-    train::Config scratch;
-    const auto fields = train::configFields(scratch);
-    const auto* viewsField = train::findField(fields, "tta.views");
-    views_->setRange(static_cast<int>(viewsField->min), static_cast<int>(viewsField->max));
-    views_->setValue(static_cast<int>(scratch.tta.views));
-    views_->setSuffix(tr(" views"));
-    views_->setEnabled(false);
+    choice_ = new CheckpointChoice(
+        {tr("checkpoint file (choose a run in the Runs tab, or browse)"), tr("Browse…"),
+         tr("Test-time augmentation: mean softmax over n views")});
     evaluate_ = new QPushButton(tr("Evaluate"));
     evaluate_->setDefault(true);
     stop_ = new QPushButton(tr("Stop"));
     stop_->setEnabled(false);
-    controls->addWidget(new QLabel(tr("Checkpoint")));
-    controls->addWidget(path_, 1);
-    controls->addWidget(browse);
-    controls->addWidget(weights_);
-    controls->addWidget(tta_);
-    controls->addWidget(views_);
+    controls->addWidget(choice_, 1);
     controls->addWidget(evaluate_);
     controls->addWidget(stop_);
     layout->addLayout(controls);
@@ -91,32 +69,22 @@ EvalPanel::EvalPanel(QWidget* parent) : QWidget(parent) {
     split->setStretchFactor(1, 2);
     layout->addWidget(split, 1);
 
-    connect(tta_, &QCheckBox::toggled, views_, &QSpinBox::setEnabled);
-    connect(browse, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(
-            this, tr("Checkpoint"), path_->text(), tr("Checkpoints (*.pt *.ckpt);;All files (*)"));
-        if (!file.isEmpty()) path_->setText(file);
-    });
     connect(evaluate_, &QPushButton::clicked, this,
             [this] { Q_EMIT evaluateRequested(checkpoint(), useEma(), ttaViews()); });
     connect(stop_, &QPushButton::clicked, this, &EvalPanel::stopRequested);
 }
 
-void EvalPanel::setCheckpoint(const QString& path) { path_->setText(path); }
-QString EvalPanel::checkpoint() const { return path_->text().trimmed(); }
-bool EvalPanel::useEma() const { return weights_->currentIndex() == 0; }
-void EvalPanel::setUseEma(bool ema) { weights_->setCurrentIndex(ema ? 0 : 1); }
-int EvalPanel::ttaViews() const { return tta_->isChecked() ? views_->value() : 1; }
-
-void EvalPanel::setTta(bool enabled, int views) {
-    tta_->setChecked(enabled);
-    views_->setValue(views);
-}
+void EvalPanel::setCheckpoint(const QString& path) { choice_->setCheckpoint(path); }
+QString EvalPanel::checkpoint() const { return choice_->checkpoint(); }
+bool EvalPanel::useEma() const { return choice_->useEma(); }
+void EvalPanel::setUseEma(bool ema) { choice_->setUseEma(ema); }
+int EvalPanel::ttaViews() const { return choice_->ttaViews(); }
+void EvalPanel::setTta(bool enabled, int views) { choice_->setTta(enabled, views); }
 
 void EvalPanel::setRunning(bool running) {
     evaluate_->setEnabled(!running);
     stop_->setEnabled(running);
-    path_->setEnabled(!running);
+    choice_->setPathEnabled(!running);
     progress_->setVisible(running);
     if (running) {
         progress_->setRange(0, 0);

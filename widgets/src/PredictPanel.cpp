@@ -1,7 +1,5 @@
 #include "mwb/widgets/PredictPanel.h"
 
-#include <QCheckBox>
-#include <QComboBox>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -10,20 +8,18 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
 #include <QListWidget>
 #include <QMimeData>
 #include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSpinBox>
 #include <QSplitter>
 #include <QStyledItemDelegate>
 #include <QTableWidget>
 #include <QUrl>
 #include <QVBoxLayout>
 
-#include "mwb/config/ConfigSchema.h"
+#include "mwb/widgets/CheckpointChoice.h"
 
 namespace mwb::widgets {
 namespace {
@@ -86,29 +82,10 @@ PredictPanel::PredictPanel(QWidget* parent) : QWidget(parent) {
     setAcceptDrops(true);
     auto* layout = new QVBoxLayout(this);
 
-    auto* model = new QHBoxLayout;
-    path_ = new QLineEdit;
-    path_->setPlaceholderText(tr("checkpoint file (the run selected in the Runs tab, or browse)"));
-    browse_ = new QPushButton(tr("Checkpoint…"));
-    weights_ = new QComboBox;
-    weights_->addItems({tr("EMA weights"), tr("raw weights")});
-    tta_ = new QCheckBox(tr("TTA"));
-    tta_->setToolTip(tr("Test-time augmentation: mean softmax over n views, as Evaluate does"));
-    views_ = new QSpinBox;
-    train::Config scratch;
-    const auto fields = train::configFields(scratch);
-    const auto* viewsField = train::findField(fields, "tta.views");
-    views_->setRange(static_cast<int>(viewsField->min), static_cast<int>(viewsField->max));
-    views_->setValue(static_cast<int>(scratch.tta.views));
-    views_->setSuffix(tr(" views"));
-    views_->setEnabled(false);
-    model->addWidget(new QLabel(tr("Checkpoint")));
-    model->addWidget(path_, 1);
-    model->addWidget(browse_);
-    model->addWidget(weights_);
-    model->addWidget(tta_);
-    model->addWidget(views_);
-    layout->addLayout(model);
+    choice_ = new CheckpointChoice(
+        {tr("checkpoint file (the run selected in the Runs tab, or browse)"), tr("Checkpoint…"),
+         tr("Test-time augmentation: mean softmax over n views, as Evaluate does")});
+    layout->addWidget(choice_);
 
     auto* images = new QHBoxLayout;
     openImages_ = new QPushButton(tr("Open images…"));
@@ -171,12 +148,6 @@ PredictPanel::PredictPanel(QWidget* parent) : QWidget(parent) {
     split->setStretchFactor(1, 1);
     layout->addWidget(split, 1);
 
-    connect(tta_, &QCheckBox::toggled, views_, &QSpinBox::setEnabled);
-    connect(browse_, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(
-            this, tr("Checkpoint"), path_->text(), tr("Checkpoints (*.pt *.ckpt);;All files (*)"));
-        if (!file.isEmpty()) path_->setText(file);
-    });
     connect(openImages_, &QPushButton::clicked, this, [this] {
         const QStringList files = QFileDialog::getOpenFileNames(
             this, tr("Images"), QString(),
@@ -188,23 +159,19 @@ PredictPanel::PredictPanel(QWidget* parent) : QWidget(parent) {
         const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder of images"));
         if (!folder.isEmpty()) setInputs({folder});
     });
-    connect(path_, &QLineEdit::textChanged, this, &PredictPanel::updateButtons);
+    connect(choice_, &CheckpointChoice::checkpointChanged, this, &PredictPanel::updateButtons);
     connect(predict_, &QPushButton::clicked, this,
             [this] { Q_EMIT predictRequested(inputs_, checkpoint(), useEma(), ttaViews()); });
     connect(stop_, &QPushButton::clicked, this, &PredictPanel::stopRequested);
     updateButtons();
 }
 
-void PredictPanel::setCheckpoint(const QString& path) { path_->setText(path); }
-QString PredictPanel::checkpoint() const { return path_->text().trimmed(); }
-bool PredictPanel::useEma() const { return weights_->currentIndex() == 0; }
-void PredictPanel::setUseEma(bool ema) { weights_->setCurrentIndex(ema ? 0 : 1); }
-int PredictPanel::ttaViews() const { return tta_->isChecked() ? views_->value() : 1; }
-
-void PredictPanel::setTta(bool enabled, int views) {
-    tta_->setChecked(enabled);
-    views_->setValue(views);
-}
+void PredictPanel::setCheckpoint(const QString& path) { choice_->setCheckpoint(path); }
+QString PredictPanel::checkpoint() const { return choice_->checkpoint(); }
+bool PredictPanel::useEma() const { return choice_->useEma(); }
+void PredictPanel::setUseEma(bool ema) { choice_->setUseEma(ema); }
+int PredictPanel::ttaViews() const { return choice_->ttaViews(); }
+void PredictPanel::setTta(bool enabled, int views) { choice_->setTta(enabled, views); }
 
 void PredictPanel::setInputs(const QStringList& inputs) {
     inputs_ = inputs;
@@ -224,10 +191,9 @@ void PredictPanel::setInputs(const QStringList& inputs) {
 void PredictPanel::updateButtons() {
     predict_->setEnabled(!running_ && !inputs_.isEmpty() && !checkpoint().isEmpty());
     stop_->setEnabled(running_);
-    for (QWidget* w : std::initializer_list<QWidget*>{path_, browse_, weights_, openImages_, openFolder_})
+    // Disabling the whole choice keeps its views box's own state (off while TTA is off).
+    for (QWidget* w : std::initializer_list<QWidget*>{choice_, openImages_, openFolder_})
         w->setEnabled(!running_);
-    tta_->setEnabled(!running_);
-    views_->setEnabled(!running_ && tta_->isChecked());
 }
 
 void PredictPanel::setRunning(bool running) {

@@ -10,17 +10,14 @@
 #include "mwb/config/Metrics.h"
 #include "mwb/widgets/ImageGallery.h"
 
-class QCheckBox;
-class QComboBox;
 class QLabel;
-class QLineEdit;
 class QProgressBar;
 class QPushButton;
-class QSpinBox;
 class QTableWidget;
 
 namespace mwb::widgets {
 
+class CheckpointChoice;
 class ConfusionMatrixView;
 
 /// The Evaluate tab. It asks for evaluations by signal; the app runs them on a worker.
@@ -67,10 +64,7 @@ Q_SIGNALS:
     void stopRequested();
 
 private:
-    QLineEdit* path_ = nullptr;
-    QComboBox* weights_ = nullptr;
-    QCheckBox* tta_ = nullptr;
-    QSpinBox* views_ = nullptr;
+    CheckpointChoice* choice_ = nullptr;
     QPushButton* evaluate_ = nullptr;
     QPushButton* stop_ = nullptr;
     QProgressBar* progress_ = nullptr;

@@ -11,18 +11,16 @@
 #include <QWidget>
 #include <vector>
 
-class QComboBox;
-class QCheckBox;
 class QGroupBox;
 class QLabel;
-class QLineEdit;
 class QListWidget;
 class QProgressBar;
 class QPushButton;
-class QSpinBox;
 class QTableWidget;
 
 namespace mwb::widgets {
+
+class CheckpointChoice;
 
 /// One image's answer, as the panel shows it.
 struct PredictRow {
@@ -116,14 +114,10 @@ private:
     int labelled_ = 0, top1_ = 0, top5_ = 0;
     bool running_ = false;
 
-    QLineEdit* path_ = nullptr;
+    CheckpointChoice* choice_ = nullptr;
     QLabel* inputsLabel_ = nullptr;
-    QComboBox* weights_ = nullptr;
-    QCheckBox* tta_ = nullptr;
-    QSpinBox* views_ = nullptr;
     QPushButton* openImages_ = nullptr;
     QPushButton* openFolder_ = nullptr;
-    QPushButton* browse_ = nullptr;
     QPushButton* predict_ = nullptr;
     QPushButton* stop_ = nullptr;
     QProgressBar* progress_ = nullptr;
