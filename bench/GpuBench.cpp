@@ -20,6 +20,7 @@
 
 #include "mwb/Error.h"
 #include "mwb/config/ModelPresets.h"
+#include "mwb/step/Autocast.h"
 #include "mwb/step/DeviceBench.h"
 #include "mwb/sys/GpuInfo.h"
 
@@ -36,16 +37,13 @@ int64_t number(const std::string& flag, const std::string& value) {
 
 /// The autocast dtype runDeviceBench picks for `device`: bf16 where the GPU has it, else fp16;
 /// fp32 on the CPU (and for a GPU that is not visible, which runDeviceBench then reports).
-torch::ScalarType stepPrecision(const torch::Device& device) {
-    if (!device.is_cuda()) return torch::kFloat;
+mwb::train::Precision stepPrecision(const torch::Device& device) {
+    using mwb::train::Precision;
+    if (!device.is_cuda()) return Precision::fp32;
     const auto gpus = mwb::sys::gpuInfo();
     const auto index = static_cast<size_t>(device.has_index() ? device.index() : 0);
-    if (index >= gpus.size()) return torch::kFloat;
-    return mwb::sys::hasNativeBf16(gpus[index]) ? torch::kBFloat16 : torch::kHalf;
-}
-
-torch::ScalarType precisionType(const std::string& name) {
-    return name == "bf16" ? torch::kBFloat16 : name == "fp16" ? torch::kHalf : torch::kFloat;
+    if (index >= gpus.size()) return Precision::fp32;
+    return mwb::sys::hasNativeBf16(gpus[index]) ? Precision::bf16 : Precision::fp16;
 }
 
 }  // namespace
@@ -91,7 +89,8 @@ int main(int argc, char** argv) {
         extra["step_peak_reserved_bytes"] = peak.reservedBytes;
         const auto f = mwb::sys::runDeviceBench(o);
         try {
-            const auto means = mwb::bench::scanMeans(o, precisionType(f.precision), scanRepeats);
+            const auto type = mwb::train::scalarType(stepPrecision(o.device));  // the step's, as f.precision
+            const auto means = mwb::bench::scanMeans(o, type, scanRepeats);
             extra["scan_repeats"] = means.repeats;
             extra["scan_fused_mean_ms"] = means.fusedMs;
             extra["scan_chunked_mean_ms"] = means.chunkedMs;

@@ -10,7 +10,7 @@
 
 namespace mwb::bench {
 
-StepPeak stepAbsolutePeak(const sys::DeviceBenchOptions& options, torch::ScalarType precision,
+StepPeak stepAbsolutePeak(const sys::DeviceBenchOptions& options, train::Precision precision,
                           int steps) {
     StepPeak peak;
 #if MWB_HAVE_CUDA_KERNELS
@@ -20,14 +20,9 @@ StepPeak stepAbsolutePeak(const sys::DeviceBenchOptions& options, torch::ScalarT
     sys::prepareCudaDevice(options.device);  // cuDNN's benchmark mode, as the timed steps run
     allocator::resetPeakStats(index);
     {
-        train::StepRigOptions r;  // as runDeviceBench builds its rig
-        r.model = options.model;
-        r.model.dropPathRate = 0.0;
-        r.batch = options.batch;
-        r.device = options.device;
-        r.precision = precision;
-        r.recipe = options.recipe;
-        train::StepRig rig(r);
+        train::Config config = options.config;  // as runDeviceBench builds its rig
+        config.dropPath.enabled = false;
+        train::StepRig rig(config, {options.batch, options.device, precision});
         for (int i = 0; i < steps; ++i) rig.step();  // the first allocates AdamW's state
         torch::cuda::synchronize();
     }

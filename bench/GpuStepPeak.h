@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "mwb/step/DeviceBench.h"
+#include "mwb/step/Precision.h"
 
 namespace mwb::bench {
 
@@ -21,7 +22,7 @@ struct StepPeak {
 /// allocator's peaks, reset before the rig is built; then frees the rig and the cache. Both
 /// figures are -1 on the CPU and in builds without the CUDA kernels. Call it before any other
 /// GPU work of the process, so the reserved peak is the step's own.
-StepPeak stepAbsolutePeak(const sys::DeviceBenchOptions& options, torch::ScalarType precision,
+StepPeak stepAbsolutePeak(const sys::DeviceBenchOptions& options, train::Precision precision,
                           int steps = 3);
 
 }  // namespace mwb::bench

@@ -30,7 +30,7 @@ torch::Tensor chunked(const torch::Tensor& u, const torch::Tensor& delta, const 
 double elapsedMs(const torch::Device& device, const std::function<void()>& work) {
     if (device.is_cuda()) {
 #if MWB_HAVE_CUDA_KERNELS
-        ops::cuda::GpuTimer timer(device.has_index() ? device.index() : 0);
+        sys::cuda::GpuTimer timer(device.has_index() ? device.index() : 0);
         timer.start();
         work();
         return timer.stopMs();
@@ -57,7 +57,7 @@ double meanMs(const sys::ScanArgs& a, const torch::Device& device, ScanFn scan, 
 
 ScanMeans scanMeans(const sys::DeviceBenchOptions& options, torch::ScalarType type, int repeats) {
     if (repeats < 1) throw Error("bench: --scan-repeats must be at least 1");
-    const auto args = sys::modelScanArgs(options.model, options.batch, type, options.device);
+    const auto args = sys::modelScanArgs(options.config.model, options.batch, type, options.device);
     ScanMeans m;
     m.repeats = repeats;
     m.fusedMs = meanMs(args, options.device, ops::selectiveScan, repeats);
