@@ -9,10 +9,10 @@ set(mwb_config_tests AdviceLogTest AdviceTest ConfigDiffTest ConfigTest DamagedI
     ExpectedCurveTest MetricsLogTest PresetsTest RunDirectoryTest StudyPlanTest StudyTableTest)
 set(mwb_model_tests CausalConv1dSiluTest ConvThreadTest CpuFeaturesTest DropPathTest LayerIdTest
     ScanThreadTest SelectiveScanChunkedTest SelectiveScanTest)
-set(mwb_step_tests AmpScalerTest AutocastTest DeviceBenchTest EmaTest GradClipTest LossesTest
+set(mwb_step_tests AdamWKernelTest AmpScalerTest AutocastTest DeviceBenchTest EmaTest GradClipTest LossesTest
     MambaMixerTest ParamGroupsTest PeakMemoryTest PrecisionTest RunPartsTest ScheduleTest
     TrainStepTest
-    cuda/CudaKernelsTest cuda/CudaTrainingTest)
+    cuda/CudaKernelsTest cuda/CudaStepTest cuda/CudaTrainingTest)
 foreach(list mwb_config_tests mwb_model_tests mwb_step_tests)
   list(TRANSFORM ${list} PREPEND ${CMAKE_CURRENT_LIST_DIR}/)
   list(TRANSFORM ${list} APPEND .cpp)

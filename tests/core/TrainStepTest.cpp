@@ -15,6 +15,7 @@
 #include "mwb/Error.h"
 #include "mwb/step/RunParts.h"
 #include "mwb/step/StepRig.h"
+#include "mwb/step/HostRead.h"
 #include "mwb/step/TrainStep.h"
 
 namespace {
@@ -127,4 +128,25 @@ TEST(TrainStep, ClipsToTheMaxNormAndReportsTheNormBefore) {
         if (t.grad().defined()) squares += t.grad().pow(2).sum().item<double>();
     }
     EXPECT_NEAR(std::sqrt(squares), 1e-3, 1e-5);
+}
+
+TEST(TrainStep, ReadsTheDeviceOnceWithClippingEmaAndLossScaling) {
+    Config config = tinyRun(4);
+    config.gradClip.enabled = true;
+    config.gradClip.maxNorm = 1e-3;
+    config.ema.enabled = true;
+    RunParts p(config, torch::kCPU, Precision::fp32);
+    ASSERT_NE(p.stepParts().ema, nullptr);
+    p.scaler() = AmpScaler(AmpScalerOptions{true, 1024.0, 2.0, 0.5, 2000});
+    for (int64_t step = 0; step < 3; ++step) {
+        const int64_t before = hostReadsOnThisThread();
+        const auto out = runTrainStep(p.stepParts(), batchOf(4), 1e-3, StepPlace{step, 0, step});
+        EXPECT_TRUE(out.applied);
+        EXPECT_EQ(hostReadsOnThisThread() - before, 1) << "step " << step + 1;
+    }
+    // An overflow skipped under loss scaling is still one read.
+    p.scaler() = AmpScaler(AmpScalerOptions{true, 1e39, 2.0, 0.5, 2000});
+    const int64_t before = hostReadsOnThisThread();
+    EXPECT_FALSE(runTrainStep(p.stepParts(), batchOf(4), 1e-3, StepPlace{}).applied);
+    EXPECT_EQ(hostReadsOnThisThread() - before, 1);
 }

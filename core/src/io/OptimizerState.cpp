@@ -6,28 +6,14 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <type_traits>
 #include <unordered_map>
 
 #include "mwb/Error.h"
 #include "mwb/QuoteInput.h"
+#include "mwb/step/AdamWStateKey.h"
 
 namespace mwb::io {
 namespace {
-
-/// The key LibTorch files a parameter's state under: its TensorImpl's address, as text in
-/// LibTorch 1.x and as the pointer itself in 2.x.
-template <typename Map>
-typename Map::key_type stateKey(const Map&, const torch::Tensor& parameter) {
-    using Key = typename Map::key_type;
-    if constexpr (std::is_same_v<Key, std::string>) {
-        std::ostringstream text;
-        text << parameter.unsafeGetTensorImpl();
-        return text.str();
-    } else {
-        return static_cast<Key>(parameter.unsafeGetTensorImpl());
-    }
-}
 
 std::string momentName(size_t group, size_t param, const char* moment) {
     return std::to_string(group) + "." + std::to_string(param) + "." + moment;
@@ -64,7 +50,7 @@ OptimizerState captureOptimizer(const torch::optim::AdamW& optimizer) {
         const auto& o = static_cast<const torch::optim::AdamWOptions&>(group.options());
         nlohmann::ordered_json steps = nlohmann::ordered_json::array();
         for (size_t p = 0; p < group.params().size(); ++p) {
-            const auto it = states.find(stateKey(states, group.params()[p]));
+            const auto it = states.find(train::adamwStateKey(states, group.params()[p]));
             if (it == states.end()) {
                 steps.push_back(-1);  // not stepped yet: no moments
                 continue;
@@ -157,10 +143,10 @@ void restoreOptimizer(const OptimizerState& state, torch::optim::AdamW& optimize
     }
     auto& states = optimizer.state();
     for (size_t g = 0; g < groups.size(); ++g) {
-        for (const auto& p : groups[g].params()) states.erase(stateKey(states, p));
+        for (const auto& p : groups[g].params()) states.erase(train::adamwStateKey(states, p));
         static_cast<torch::optim::AdamWOptions&>(groups[g].options()) = options[g];
     }
-    for (auto& r : restored) states[stateKey(states, r.parameter)] = std::move(r.state);
+    for (auto& r : restored) states[train::adamwStateKey(states, r.parameter)] = std::move(r.state);
 }
 
 }  // namespace mwb::io

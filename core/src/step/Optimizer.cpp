@@ -5,8 +5,22 @@
 
 namespace mwb::train {
 
+namespace {
+
+torch::Device parametersDevice(const std::vector<ParamGroup>& groups) {
+    for (const auto& g : groups) {
+        if (!g.params.empty()) return g.params.front().device();
+    }
+    return torch::kCPU;
+}
+
+}  // namespace
+
 Optimizer::Optimizer(std::vector<ParamGroup> groups, const OptimizerConfig& options)
-    : groups_(std::move(groups)) {
+    : Optimizer(groups, options, defaultAdamWKernel(parametersDevice(groups))) {}
+
+Optimizer::Optimizer(std::vector<ParamGroup> groups, const OptimizerConfig& options, AdamWKernel kernel)
+    : groups_(std::move(groups)), kernel_(kernel) {
     if (groups_.empty()) throw Error("the model has no trainable parameters to optimize");
     std::vector<torch::optim::OptimizerParamGroup> torchGroups;
     for (const auto& g : groups_) {
@@ -36,7 +50,7 @@ void Optimizer::zeroGrad() {
     }
 }
 
-void Optimizer::step() { adamw_->step(); }
+void Optimizer::step() { stepAdamW(*adamw_, kernel_); }
 
 std::unique_ptr<Optimizer> makeOptimizer(model::VisionMamba& model, const Config& recipe) {
     const int64_t depth = model->options().depth;

@@ -8,6 +8,7 @@
 #include "mwb/Error.h"
 #include "mwb/step/Autocast.h"
 #include "mwb/step/GradClip.h"
+#include "mwb/step/HostRead.h"
 #include "mwb/step/Losses.h"
 
 namespace mwb::train {
@@ -34,8 +35,20 @@ StepOutcome runTrainStep(const TrainStepParts& parts, const StepBatch& batch, do
     const auto loss = batch.softTargets.defined()
                           ? softTargetCrossEntropy(logits, batch.softTargets)
                           : labelSmoothingCrossEntropy(logits, batch.labels, parts.labelSmoothing);
+    const auto correct = logits.detach().argmax(1).eq(batch.labels).sum();
+    scaler.scale(loss).backward();
+    if (parts.reduceGradients) parts.reduceGradients();  // every rank now holds the mean gradient
+    scaler.unscale(optimizer.parameters());
+    auto norm = gradNorm(optimizer.parameters());
+    if (!norm.defined()) norm = torch::zeros({}, loss.options());
+    // The step's one device-to-host read: whether the update may run is decided here, on the
+    // host, so everything the step reports comes back with it.
+    const auto host = readToHost(torch::stack(
+        {loss.detach().to(torch::kDouble), norm.to(torch::kDouble), correct.to(torch::kDouble)}));
     StepOutcome out;
-    out.loss = loss.item<double>();
+    out.loss = host[0];
+    out.gradNorm = host[1];
+    out.correct = static_cast<int64_t>(host[2]);
     // Under loss scaling an overflow is the scaler's to absorb (skip, halve), until the scale
     // is down to 1: past that the loss itself is not finite.
     if (!std::isfinite(out.loss) && (!scaler.enabled() || scaler.currentScale() <= 1.0)) {
@@ -43,12 +56,10 @@ StepOutcome runTrainStep(const TrainStepParts& parts, const StepBatch& batch, do
                     " at " + stepName(place) + "; lower optimizer.lr, keep grad_clip enabled, " +
                     "or resume from the last checkpoint");
     }
-    scaler.scale(loss).backward();
-    if (parts.reduceGradients) parts.reduceGradients();  // every rank now holds the mean gradient
-    out.applied = scaler.unscale(optimizer.parameters());
-    out.gradNorm = parts.gradClipMaxNorm > 0.0 ? clipGradNorm(optimizer.parameters(), parts.gradClipMaxNorm)
-                                               : globalGradNorm(optimizer.parameters());
+    // An inf or NaN in any gradient makes their global norm non-finite.
+    out.applied = std::isfinite(out.gradNorm);
     if (out.applied) {
+        clipGradients(optimizer.parameters(), out.gradNorm, parts.gradClipMaxNorm);
         optimizer.step();
         if (parts.ema) parts.ema->update(place.globalStep);
     } else if (!scaler.enabled()) {
@@ -56,7 +67,6 @@ StepOutcome runTrainStep(const TrainStepParts& parts, const StepBatch& batch, do
                     "; lower optimizer.lr or keep grad_clip enabled");
     }
     scaler.update(out.applied);
-    out.correct = logits.argmax(1).eq(batch.labels).sum().item<int64_t>();
     return out;
 }
 

@@ -18,9 +18,10 @@ struct AmpScalerOptions {
     int64_t growthInterval = 2000;  // clean steps between growths
 };
 
-/// Scales the loss before backward, unscales the gradients after, and decides per step
-/// whether the update may run: a step whose gradients hold inf or NaN is skipped and the
-/// scale halves; after growthInterval clean steps in a row it doubles.
+/// Scales the loss before backward and unscales the gradients after. The step tells it whether
+/// the gradients were finite (their global norm says so, step/GradClip.h): a step whose
+/// gradients hold inf or NaN is skipped and the scale halves; after growthInterval clean steps
+/// in a row it doubles.
 class AmpScaler {
 public:
     explicit AmpScaler(AmpScalerOptions options = {});
@@ -28,9 +29,9 @@ public:
     /// loss * scale (the loss unchanged when disabled).
     torch::Tensor scale(const torch::Tensor& loss) const;
 
-    /// Divides every defined gradient by the scale in place and returns true when all of
-    /// them are finite. When disabled, only checks finiteness.
-    bool unscale(const std::vector<torch::Tensor>& params) const;
+    /// Divides every defined gradient by the scale in place, in one multi-tensor multiply per
+    /// (device, type) group. Does nothing when disabled.
+    void unscale(const std::vector<torch::Tensor>& params) const;
 
     /// Records the outcome of a step: `finite` false halves the scale and resets the clean
     /// streak; true extends it and doubles the scale when it reaches growthInterval.

@@ -8,6 +8,7 @@
 
 #include "mwb/model/VisionMamba.h"
 #include "mwb/config/Config.h"
+#include "mwb/step/AdamWKernel.h"
 #include "mwb/step/ParamGroups.h"
 
 namespace mwb::train {
@@ -17,8 +18,10 @@ namespace mwb::train {
 class Optimizer {
 public:
     /// AdamW with one LibTorch param group per entry of `groups`, betas, eps and base LR
-    /// from `options`; each group's weight decay comes from the group.
+    /// from `options`; each group's weight decay comes from the group. `kernel` runs the update
+    /// (default: the fastest for the parameters' device, step/AdamWKernel.h).
     Optimizer(std::vector<ParamGroup> groups, const OptimizerConfig& options);
+    Optimizer(std::vector<ParamGroup> groups, const OptimizerConfig& options, AdamWKernel kernel);
 
     /// Sets group i's LR to `baseLr * groups[i].lrScale`.
     void setLearningRate(double baseLr);
@@ -28,6 +31,8 @@ public:
 
     /// One AdamW update with the current gradients.
     void step();
+
+    AdamWKernel kernel() const { return kernel_; }
 
     /// Every parameter, group by group (for clipping and unscaling).
     const std::vector<torch::Tensor>& parameters() const { return parameters_; }
@@ -39,6 +44,7 @@ private:
     std::vector<ParamGroup> groups_;
     std::vector<torch::Tensor> parameters_;
     std::unique_ptr<torch::optim::AdamW> adamw_;
+    AdamWKernel kernel_;
 };
 
 /// AdamW (optimizer.*) over `model`'s parameter groups: one per (layer id, decayed) pair, the
