@@ -118,8 +118,7 @@ bool hasAdamWKernel(AdamWKernel kernel, torch::Device device) {
 }
 
 AdamWKernel defaultAdamWKernel(torch::Device device) {
-    if (hasAdamWKernel(AdamWKernel::fused, device)) return AdamWKernel::fused;
-    return device.is_cuda() ? AdamWKernel::foreachOps : AdamWKernel::perParameter;
+    return hasAdamWKernel(AdamWKernel::fused, device) ? AdamWKernel::fused : AdamWKernel::foreachOps;
 }
 
 void stepAdamW(torch::optim::AdamW& adamw, AdamWKernel kernel) {

@@ -53,6 +53,10 @@ void Optimizer::zeroGrad() {
 void Optimizer::step() { stepAdamW(*adamw_, kernel_); }
 
 std::unique_ptr<Optimizer> makeOptimizer(model::VisionMamba& model, const Config& recipe) {
+    return makeOptimizer(model, recipe, defaultAdamWKernel(model->parameters().front().device()));
+}
+
+std::unique_ptr<Optimizer> makeOptimizer(model::VisionMamba& model, const Config& recipe, AdamWKernel kernel) {
     const int64_t depth = model->options().depth;
     ParamGroupRules rules;
     rules.depth = depth;
@@ -61,7 +65,7 @@ std::unique_ptr<Optimizer> makeOptimizer(model::VisionMamba& model, const Config
     rules.weightDecay = recipe.optimizer.weightDecay;
     rules.layerId = [depth](const std::string& name) { return model::layerId(name, depth); };
     rules.excluded = model::excludeFromWeightDecay;
-    return std::make_unique<Optimizer>(makeParamGroups(*model, rules), recipe.optimizer);
+    return std::make_unique<Optimizer>(makeParamGroups(*model, rules), recipe.optimizer, kernel);
 }
 
 }  // namespace mwb::train

@@ -19,8 +19,7 @@ const char* adamwKernelName(AdamWKernel kernel);
 bool hasAdamWKernel(AdamWKernel kernel, torch::Device device);
 
 /// The kernel a run uses for parameters on `device`: fused where this LibTorch has it, else
-/// foreach on a GPU and the per-parameter loop on a CPU (bench/OptimizerBench.cpp measured
-/// the choice; docs/BENCHMARKS.md).
+/// foreach (bench/OptimizerBench.cpp measured the choice; docs/BENCHMARKS.md, "AdamW").
 AdamWKernel defaultAdamWKernel(torch::Device device);
 
 /// One AdamW update, with `kernel`, of every parameter of `adamw` that has a gradient, each

@@ -49,7 +49,9 @@ private:
 
 /// AdamW (optimizer.*) over `model`'s parameter groups: one per (layer id, decayed) pair, the
 /// LR scaled by layer_decay.rate^(depth + 1 - layer id) when layer decay is on, no weight
-/// decay on norms, biases and embeddings. The depth is the model's own.
+/// decay on norms, biases and embeddings. The depth is the model's own. `kernel` as
+/// Optimizer's (default: the fastest for the model's device).
 std::unique_ptr<Optimizer> makeOptimizer(model::VisionMamba& model, const Config& recipe);
+std::unique_ptr<Optimizer> makeOptimizer(model::VisionMamba& model, const Config& recipe, AdamWKernel kernel);
 
 }  // namespace mwb::train
