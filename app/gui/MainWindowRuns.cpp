@@ -31,7 +31,7 @@
 #include "mwb/config/MetricsLog.h"
 #include "mwb/config/RunDirectory.h"
 #include "mwb/config/RunIndex.h"
-#include "mwb/io/SafetensorsExport.h"
+#include "mwb/train/ModelExport.h"
 #include "mwb/config/ConfigJson.h"
 #include "mwb/config/ExpectedCurve.h"
 #include "mwb/widgets/EvalPanel.h"
@@ -211,7 +211,7 @@ void MainWindow::exportCheckpoint(const QString& kind) {
                 throw std::runtime_error("cannot copy " + source.toStdString() + " to " +
                                          target.toStdString());
         } else {
-            io::exportSafetensors(source.toStdString(), kind == "ema", target.toStdString());
+            train::exportCheckpoint(source.toStdString(), kind == "ema", target.toStdString());
         }
         statusBar()->showMessage(tr("Exported %1").arg(target), 5000);
     } catch (const std::exception& e) {

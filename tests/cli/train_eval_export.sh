@@ -39,6 +39,19 @@ size=$(stat -c %s "$work/model.safetensors")
 header=$(dd if="$work/model.safetensors" bs=1 skip=8 count="$n" 2>/dev/null)
 grep -q '"__metadata__"' <<<"$header" || fail "no __metadata__"
 grep -q '"head.weight":{"dtype":"F32","shape":\[10,32\]' <<<"$header" || fail "no head.weight"
+# The metadata describes the model (docs/EXPORT.md): Fashion-MNIST's class names, its grey input
+# at 28 x 28 with one mean and deviation, the architecture's derived values, which weights.
+python3 - "$work/model.safetensors" <<'PY' || fail "the export's metadata"
+import json, struct, sys
+data = open(sys.argv[1], "rb").read()
+meta = json.loads(data[8:8 + struct.unpack("<Q", data[:8])[0]])["__metadata__"]
+assert json.loads(meta["class_names"])[:2] == ["T-shirt/top", "Trouser"], meta["class_names"]
+pre = json.loads(meta["preprocessing"])
+assert pre["image_size"] == 28 and pre["channels"] == 1 and len(pre["mean"]) == 1 == len(pre["std"]), pre
+arch = json.loads(meta["architecture"])
+assert arch["width"] == 32 and arch["depth"] == 2 and arch["dt_rank"] == 2, arch
+assert meta["weights"] == "ema" and meta["format_version"] == "1", meta
+PY
 
 # 4. Bad input: a missing checkpoint is exit 2 with one error line.
 set +e

@@ -236,3 +236,29 @@ TEST(Checkpoint, SigkillDuringWriteLeavesALoadableCheckpoint) {
     // The test is only meaningful if at least one kill hit a write in progress.
     EXPECT_GT(killedMidWrite, 0);
 }
+
+TEST(Checkpoint, KeepsItsDataCardAndRefusesADamagedOne) {
+    mwb::test::TinyNet net(8, 2);
+    mwb::io::Checkpoint c;
+    c.model = mwb::io::captureTensors(*net);
+    c.state.classNames = {"T-shirt/top", "Trouser"};
+    c.state.normMean = {0.286};
+    c.state.normStd = {0.353};
+    const std::string dir = mwb::test::tempDir("checkpoint-card");
+    mwb::io::writeCheckpoint(dir + "/card.pt", c);
+    const auto back = mwb::io::readCheckpoint(dir + "/card.pt").state;
+    EXPECT_EQ(back.classNames, c.state.classNames);
+    EXPECT_EQ(back.normMean, c.state.normMean);
+    EXPECT_EQ(back.normStd, c.state.normStd);
+
+    c.state.normStd = {0.353, 0.1};  // two deviations for one mean
+    mwb::io::writeCheckpoint(dir + "/damaged.pt", c);
+    try {
+        mwb::io::readCheckpoint(dir + "/damaged.pt");
+        FAIL() << "a data card with 1 mean and 2 deviations must be refused";
+    } catch (const mwb::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("damaged.pt': the checkpoint's data card has 1 means and 2 deviations"),
+                  std::string::npos)
+            << e.what();
+    }
+}

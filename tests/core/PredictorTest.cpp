@@ -454,3 +454,37 @@ TEST(PredictionFiles, CsvAndJsonColumns) {
     EXPECT_EQ(evalCsv.str(), "row,filename,true_index,true_label,index_0,label_0,loss,prob_class_0,prob_class_1\n"
                              "1,b.png,0,cat,1,dog,1.38629436,0.25,0.75\n");
 }
+
+TEST(Predictor, ACheckpointWithItsDataCardNeedsNoDataSet) {
+    // An image-folder model whose folder is gone: the card gives the classes and statistics.
+    const std::string dir = test::tempDir("predictor-card");
+    train::Config config = train::loadPreset("fashion-quick");
+    config.model.depth = 1;
+    config.model.width = 16;
+    config.model.numClasses = 3;
+    config.data.dataset = "folder";
+    config.data.folder = dir + "/deleted-folder";
+    torch::manual_seed(3);
+    auto model = train::makeModel(config);
+    io::Checkpoint checkpoint;
+    checkpoint.state.config = config;
+    checkpoint.state.classNames = {"boot", "coat", "shirt"};
+    checkpoint.state.normMean = {0.25};
+    checkpoint.state.normStd = {0.5};
+    checkpoint.model = io::captureTensors(*model);
+    io::writeCheckpoint(dir + "/card.pt", checkpoint);
+
+    fs::create_directories(dir + "/images");
+    cv::imwrite(dir + "/images/one.png", testImages().image(0));
+    const train::Predictor predictor(dir + "/card.pt", allClasses());
+    EXPECT_EQ(predictor.classNames(), checkpoint.state.classNames);
+    EXPECT_EQ(predictor.model().normalization.mean, checkpoint.state.normMean);
+    EXPECT_EQ(predictor.model().normalization.std, checkpoint.state.normStd);
+    Collected got;
+    const auto summary = predictor.predict(predictor.listImages({dir + "/images"}), got);
+    EXPECT_EQ(summary.images, 1);
+    ASSERT_EQ(got.rows.size(), 1u);
+    EXPECT_EQ(got.rows[0].classes.size(), 3u);
+    // Evaluation still needs the test split, and says which folder is missing.
+    test::expectError([&] { train::evaluateCheckpoint(dir + "/card.pt", {}); }, {"deleted-folder"});
+}

@@ -7,6 +7,8 @@
 #include "TinyNet.h"
 #include "mwb/Error.h"
 #include "mwb/io/SafetensorsExport.h"
+#include "mwb/train/Factories.h"
+#include "mwb/train/ModelExport.h"
 #include "mwb/config/ConfigJson.h"
 #include "TestFiles.h"
 
@@ -43,14 +45,19 @@ TEST(SafetensorsExport, HeaderListsEveryTensorAndRangesTileTheData) {
     }
     io::Checkpoint c;
     c.state.config.model.depth = 2;
+    c.state.config.model.width = 8;
+    c.state.config.model.numClasses = 2;
     c.state.config.run.name = "export-test";
+    c.state.classNames = {"cat", "dog"};
+    c.state.normMean = {0.1, 0.2, 0.3};
+    c.state.normStd = {0.4, 0.5, 0.6};
     c.model = io::captureTensors(*net);
     c.ema = io::captureTensors(*ema);
     c.model.emplace_back("extra.bf16", torch::randn({3, 2}).to(torch::kBFloat16));
     const std::string dir = tempDir("safetensors");
     io::writeCheckpoint(dir + "/last.pt", c);
 
-    io::exportSafetensors(dir + "/last.pt", /*ema=*/false, dir + "/model.safetensors");
+    train::exportCheckpoint(dir + "/last.pt", /*ema=*/false, dir + "/model.safetensors");
     const auto parsed = parseSafetensors(dir + "/model.safetensors");
     const auto& h = parsed.header;
 
@@ -60,6 +67,23 @@ TEST(SafetensorsExport, HeaderListsEveryTensorAndRangesTileTheData) {
         nlohmann::ordered_json::parse(h["__metadata__"]["config"].get<std::string>()));
     EXPECT_EQ(config.run.name, "export-test");
     EXPECT_EQ(h["__metadata__"]["weights"], "raw");
+    // The data card and the architecture's derived values, each a JSON text.
+    const auto& meta = h["__metadata__"];
+    EXPECT_EQ(meta["format_version"], std::to_string(io::kExportFormatVersion));
+    EXPECT_EQ(nlohmann::json::parse(meta["class_names"].get<std::string>()),
+              nlohmann::json::parse(R"(["cat", "dog"])"));
+    const auto pre = nlohmann::json::parse(meta["preprocessing"].get<std::string>());
+    EXPECT_EQ(pre["mean"].get<std::vector<double>>(), c.state.normMean);
+    EXPECT_EQ(pre["std"].get<std::vector<double>>(), c.state.normStd);
+    EXPECT_DOUBLE_EQ(pre["scale"].get<double>(), 1.0 / 255.0);
+    EXPECT_EQ(pre["image_size"], 32);
+    EXPECT_EQ(pre["layout"], "NCHW");
+    const auto arch = nlohmann::json::parse(meta["architecture"].get<std::string>());
+    EXPECT_EQ(arch["dt_rank"], 1);  // ceil(8 / 16)
+    EXPECT_EQ(arch["d_inner"], 16);
+    EXPECT_EQ(arch["norm_eps"], 1e-5);
+    EXPECT_EQ(arch["pool"], "mean");
+    EXPECT_EQ(arch["tokens"], 64);
 
     // Every tensor with dtype and shape; ranges sorted by start tile [0, data size) exactly.
     EXPECT_EQ(h.size(), c.model.size() + 1);
@@ -92,7 +116,7 @@ TEST(SafetensorsExport, HeaderListsEveryTensorAndRangesTileTheData) {
     EXPECT_TRUE(h.contains("blocks.1.weight"));
     EXPECT_TRUE(h.contains("norm_f.bias"));
 
-    io::exportSafetensors(dir + "/last.pt", /*ema=*/true, dir + "/ema.safetensors");
+    train::exportCheckpoint(dir + "/last.pt", /*ema=*/true, dir + "/ema.safetensors");
     const auto emaParsed = parseSafetensors(dir + "/ema.safetensors");
     EXPECT_EQ(emaParsed.header["__metadata__"]["weights"], "ema");
     const auto& r = emaParsed.header["head.weight"]["data_offsets"];
@@ -107,6 +131,50 @@ TEST(SafetensorsExport, EmaOfARunWithoutEmaIsAnError) {
     c.model = io::captureTensors(*net);
     const std::string dir = tempDir("safetensors-noema");
     io::writeCheckpoint(dir + "/last.pt", c);
-    EXPECT_THROW(io::exportSafetensors(dir + "/last.pt", true, dir + "/x.safetensors"), Error);
+    EXPECT_THROW(train::exportCheckpoint(dir + "/last.pt", true, dir + "/x.safetensors"), Error);
     EXPECT_FALSE(fs::exists(dir + "/x.safetensors"));
+}
+
+TEST(SafetensorsExport, ACardThatDoesNotFitTheModelIsRefusedAndNothingIsWritten) {
+    test::TinyNet net(8, 2);
+    io::Checkpoint c;
+    c.model = io::captureTensors(*net);
+    const std::string dir = tempDir("safetensors-card");
+    EXPECT_THROW(io::exportSafetensors(c, false, dir + "/none.safetensors", "none.pt"), Error);
+    c.state.classNames = {"a", "b", "c"};  // the model has 10 outputs
+    c.state.normMean = c.state.normStd = {0.5, 0.5, 0.5};
+    try {
+        io::exportSafetensors(c, false, dir + "/x.safetensors", "x.pt");
+        FAIL() << "3 class names for 10 outputs must be refused";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("3 classes"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(dir + "/x.safetensors"));
+    EXPECT_FALSE(fs::exists(dir + "/none.safetensors"));
+}
+
+TEST(SafetensorsExport, ACheckpointWithoutACardTakesItFromItsDataSet) {
+    // Written as checkpoints were before they kept the card: Fashion-MNIST (Debian's copy).
+    io::Checkpoint c;
+    c.state.config.data.dataset = "fashion-mnist";
+    c.state.config.model.imageSize = 28;
+    c.state.config.model.inChannels = 1;
+    c.state.config.model.patchSize = 7;
+    c.state.config.model.width = 16;
+    c.state.config.model.depth = 1;
+    torch::manual_seed(0);
+    auto model = train::makeModel(c.state.config);
+    c.model = io::captureTensors(*model);
+    const std::string dir = tempDir("safetensors-old");
+    io::writeCheckpoint(dir + "/old.pt", c);
+    EXPECT_TRUE(io::readCheckpoint(dir + "/old.pt").state.classNames.empty());
+    train::exportCheckpoint(dir + "/old.pt", false, dir + "/old.safetensors");
+    const auto meta = parseSafetensors(dir + "/old.safetensors").header["__metadata__"];
+    const auto names = nlohmann::json::parse(meta["class_names"].get<std::string>());
+    ASSERT_EQ(names.size(), 10u);
+    EXPECT_EQ(names[0], "T-shirt/top");
+    EXPECT_EQ(names[9], "Ankle boot");
+    const auto pre = nlohmann::json::parse(meta["preprocessing"].get<std::string>());
+    EXPECT_NEAR(pre["mean"][0].get<double>(), 0.2860, 1e-3);  // Fashion-MNIST's published grey mean
+    EXPECT_EQ(pre["color"], "grey");
 }

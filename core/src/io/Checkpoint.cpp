@@ -65,6 +65,9 @@ nlohmann::ordered_json metaJson(const TrainingState& s) {
                            {"images", s.epochImages},
                            {"seconds", s.epochSeconds}};
     j["metrics_csv"] = metricsCsv(s.history);
+    if (!s.classNames.empty()) {
+        j["data_card"] = {{"class_names", s.classNames}, {"mean", s.normMean}, {"std", s.normStd}};
+    }
     return j;
 }
 
@@ -89,6 +92,16 @@ TrainingState stateFromJson(const std::string& text, const std::string& where) {
         s.epochImages = progress.at("images").get<int64_t>();
         s.epochSeconds = progress.at("seconds").get<double>();
         s.history = parseMetricsCsv(j.at("metrics_csv").get<std::string>(), where + " (metrics)");
+        if (j.contains("data_card")) {  // absent in checkpoints written before it was kept
+            const auto& card = j.at("data_card");
+            s.classNames = card.at("class_names").get<std::vector<std::string>>();
+            s.normMean = card.at("mean").get<std::vector<double>>();
+            s.normStd = card.at("std").get<std::vector<double>>();
+            if (s.normMean.size() != s.normStd.size() || s.normMean.empty()) {
+                throw Error(where + ": the checkpoint's data card has " + std::to_string(s.normMean.size()) +
+                            " means and " + std::to_string(s.normStd.size()) + " deviations; the file is damaged");
+            }
+        }
     } catch (const nlohmann::json::exception& e) {
         throw Error(where + ": the checkpoint's metadata is damaged (" + e.what() + ")");
     }

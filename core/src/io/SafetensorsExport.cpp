@@ -7,6 +7,7 @@
 #include "mwb/Error.h"
 #include "mwb/config/AtomicFile.h"
 #include "mwb/config/ConfigJson.h"
+#include "mwb/model/MambaMixer.h"
 
 namespace mwb::io {
 namespace {
@@ -68,16 +69,77 @@ void writeSafetensors(const std::string& outPath, const NamedTensors& tensors,
 
 }  // namespace
 
-void exportSafetensors(const std::string& checkpointPath, bool ema, const std::string& outPath) {
-    const Checkpoint c = readCheckpoint(checkpointPath);
-    if (ema && c.ema.empty()) {
-        throw Error("checkpoint '" + checkpointPath +
+std::vector<std::pair<std::string, std::string>> exportMetadata(const Checkpoint& checkpoint, bool ema,
+                                                                const std::string& where) {
+    const auto& state = checkpoint.state;
+    const auto& m = state.config.model;
+    if (state.classNames.empty() || state.normMean.empty()) {
+        throw Error(where + ": the checkpoint has no data card (class names and normalisation) to export");
+    }
+    if (static_cast<int64_t>(state.classNames.size()) != m.numClasses ||
+        static_cast<int64_t>(state.normMean.size()) != m.inChannels) {
+        throw Error(where + ": the data card has " + std::to_string(state.classNames.size()) + " classes and " +
+                    std::to_string(state.normMean.size()) + " channels, the model " +
+                    std::to_string(m.numClasses) + " and " + std::to_string(m.inChannels));
+    }
+    nlohmann::ordered_json preprocessing = {
+        {"image_size", m.imageSize},
+        {"channels", m.inChannels},
+        {"color", m.inChannels == 1 ? "grey" : "RGB"},
+        {"resize", "to image_size x image_size: OpenCV INTER_AREA when shrinking, INTER_LINEAR when enlarging"},
+        {"scale", 1.0 / 255.0},
+        {"mean", state.normMean},
+        {"std", state.normStd},
+        {"formula", "input = (pixel * scale - mean[c]) / std[c]"},
+        {"layout", "NCHW"},
+        {"dtype", "float32"}};
+    const int64_t tokens = (m.imageSize / m.patchSize) * (m.imageSize / m.patchSize);
+    nlohmann::ordered_json architecture = {
+        {"name", "VisionMamba"},
+        {"image_size", m.imageSize},
+        {"in_channels", m.inChannels},
+        {"patch_size", m.patchSize},
+        {"num_classes", m.numClasses},
+        {"width", m.width},
+        {"depth", m.depth},
+        {"d_state", m.dState},
+        {"d_conv", m.dConv},
+        {"expand", m.expand},
+        {"d_inner", m.expand * m.width},
+        {"dt_rank", model::defaultDtRank(m.width)},
+        {"norm", m.norm == "rms" ? "RMSNorm" : "LayerNorm"},
+        {"norm_eps", 1e-5},
+        {"bidirectional", m.bidirectional},
+        {"directions_combine",
+         m.bidirectional ? "mean: (forward scan + flipped backward scan of the flipped sequence) / 2" : "none"},
+        {"pool", m.pool},
+        {"class_token", m.pool == "cls" ? "first: prepended before the position embedding is added" : "none"},
+        {"tokens", tokens + (m.pool == "cls" ? 1 : 0)}};
+    nlohmann::ordered_json training = {{"epoch", state.epoch},
+                                       {"global_step", state.globalStep},
+                                       {"best_top1", state.bestTop1},
+                                       {"best_epoch", state.bestEpoch}};
+    if (!state.history.epochs.empty()) {
+        const auto& last = state.history.epochs.back();
+        training["last_epoch_test_top1"] = ema ? last.emaTop1 : last.valTop1;
+    }
+    return {{"format", "pt"},
+            {"format_version", std::to_string(kExportFormatVersion)},
+            {"producer", "Mamba Workbench"},
+            {"weights", ema ? "ema" : "raw"},
+            {"class_names", nlohmann::ordered_json(state.classNames).dump()},
+            {"preprocessing", preprocessing.dump()},
+            {"architecture", architecture.dump()},
+            {"training", training.dump()},
+            {"config", train::toJson(state.config).dump()}};
+}
+
+void exportSafetensors(const Checkpoint& checkpoint, bool ema, const std::string& outPath, const std::string& where) {
+    if (ema && checkpoint.ema.empty()) {
+        throw Error("checkpoint '" + where +
                     "' holds no EMA weights (the run had ema.enabled false); export without --ema");
     }
-    writeSafetensors(outPath, ema ? c.ema : c.model,
-                     {{"format", "pt"},
-                      {"weights", ema ? "ema" : "raw"},
-                      {"config", train::toJson(c.state.config).dump()}});
+    writeSafetensors(outPath, ema ? checkpoint.ema : checkpoint.model, exportMetadata(checkpoint, ema, where));
 }
 
 }  // namespace mwb::io

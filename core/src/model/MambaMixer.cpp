@@ -9,10 +9,12 @@
 
 namespace mwb::model {
 
+int64_t defaultDtRank(int64_t dModel) { return (dModel + 15) / 16; }
+
 MambaMixerImpl::MambaMixerImpl(const MambaMixerOptions& options)
     : options_(options),
       inner_(options.expand * options.dModel),
-      dtRank_(options.dtRank > 0 ? options.dtRank : (options.dModel + 15) / 16) {
+      dtRank_(options.dtRank > 0 ? options.dtRank : defaultDtRank(options.dModel)) {
     in_proj = register_module(
         "in_proj", torch::nn::Linear(torch::nn::LinearOptions(options.dModel, 2 * inner_).bias(false)));
     forward_ = makeDirection("");

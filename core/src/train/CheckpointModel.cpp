@@ -24,6 +24,38 @@ EvalSetup CheckpointModel::evalSetup(int64_t ttaViews) const {
     return setup;
 }
 
+namespace {
+
+/// The data set's test split into `loaded`, with its class names and normalisation unless the
+/// checkpoint's data card (`card`) gives them; the card's classes must be the data set's.
+void readDataSet(CheckpointModel& loaded, const io::TrainingState& card, TrainListener* listener) {
+    const Config& config = loaded.config;
+    const std::string& path = loaded.path;
+    if (listener) listener->onLog("loading " + config.data.dataset);
+    data::DataSplits splits = loadDataset(config);
+    loaded.classNames = splits.test.classNames;
+    loaded.normalization = splits.normalization;
+    loaded.test = std::move(splits.test);
+    if (static_cast<int64_t>(loaded.classNames.size()) != config.model.numClasses) {
+        throw Error("checkpoint '" + path + "': its model has " + std::to_string(config.model.numClasses) +
+                    " classes but the data set " + config.data.dataset + " (data directory '" +
+                    config.data.dir + "') has " + std::to_string(loaded.classNames.size()) +
+                    "; point --data-dir at the data the model was trained on");
+    }
+    // A checkpoint that keeps its data card answers with what training used; a data set whose
+    // classes are not those would mislabel every answer.
+    if (!card.classNames.empty()) {
+        if (card.classNames != loaded.classNames) {
+            throw Error("checkpoint '" + path + "': the data set " + config.data.dataset + " (data directory '" +
+                        config.data.dir + "') has other classes than the model was trained on; point " +
+                        "--data-dir at the data the model was trained on");
+        }
+        loaded.normalization = {card.normMean, card.normStd};
+    }
+}
+
+}  // namespace
+
 CheckpointModel loadCheckpointModel(const std::string& path, const CheckpointModelOptions& options,
                                     TrainListener* listener) {
     const io::Checkpoint checkpoint = io::readCheckpoint(path);
@@ -42,18 +74,12 @@ CheckpointModel loadCheckpointModel(const std::string& path, const CheckpointMod
     // Launched as several processes (mambawb eval --nproc, torchrun, srun) the runtime says
     // which rank this is; the caller shards the work.
     loaded.runtime = resolveRuntime(config);
-    if (listener) listener->onLog("loading " + config.data.dataset);
-    // The checkpoint keeps the config, not the class names or the statistics training
-    // normalised with: both come from the data set, as in training.
-    data::DataSplits splits = loadDataset(config);
-    loaded.classNames = splits.test.classNames;
-    loaded.normalization = splits.normalization;
-    loaded.test = std::move(splits.test);
-    if (static_cast<int64_t>(loaded.classNames.size()) != config.model.numClasses) {
-        throw Error("checkpoint '" + path + "': its model has " + std::to_string(config.model.numClasses) +
-                    " classes but the data set " + config.data.dataset + " (data directory '" +
-                    config.data.dir + "') has " + std::to_string(loaded.classNames.size()) +
-                    "; point --data-dir at the data the model was trained on");
+    const auto& card = checkpoint.state;
+    if (!options.testSplit && !card.classNames.empty()) {
+        loaded.classNames = card.classNames;
+        loaded.normalization = {card.normMean, card.normStd};
+    } else {
+        readDataSet(loaded, card, listener);
     }
 
     torch::manual_seed(static_cast<uint64_t>(config.run.seed));

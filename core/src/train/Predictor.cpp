@@ -90,6 +90,7 @@ Predictor::Predictor(const std::string& checkpoint, const PredictOptions& option
     load.ema = options.ema;
     load.dataDir = options.dataDir;
     load.threads = options.threads;
+    load.testSplit = false;  // images come from the user; the checkpoint's card describes them
     if (listener) listener->onLog("loading " + checkpoint);
     model_ = loadCheckpointModel(checkpoint, load);
     if (listener) listener->onLog(model_.runtime.amp.describe());

@@ -192,6 +192,9 @@ struct Trainer::Impl {
         s.config = config;
         s.worldSize = distEnv.worldSize;
         if (metrics) s.history = metrics->history();
+        s.classNames = splits.test.classNames;
+        s.normMean = splits.normalization.mean;
+        s.normStd = splits.normalization.std;
         return captureCheckpoint(*parts, std::move(s));
     }
 

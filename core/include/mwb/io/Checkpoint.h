@@ -41,6 +41,10 @@ struct TrainingState {
     int64_t epochImages = 0;
     double epochSeconds = 0.0;
     MetricsHistory history;        // metrics.csv rows up to this point
+    // The data card: what the model's outputs and inputs are, so an export can say it without
+    // the data set. Empty in checkpoints written before it was kept (their data set tells).
+    std::vector<std::string> classNames;  // index = output
+    std::vector<double> normMean, normStd; // per channel, in [0, 1] units
 };
 
 /// A whole checkpoint in memory.

@@ -10,6 +10,9 @@
 
 namespace mwb::model {
 
+/// The step projection's rank when the options leave it 0: ceil(dModel / 16), as in Mamba.
+int64_t defaultDtRank(int64_t dModel);
+
 struct MambaMixerOptions {
     int64_t dModel = 192;          // input and output width d
     int64_t dState = 16;           // SSM state size N

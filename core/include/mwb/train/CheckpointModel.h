@@ -25,6 +25,8 @@ struct CheckpointModelOptions {
     bool ema = false;      // the EMA weights instead of the raw ones
     std::string dataDir;   // overrides the run's data.dir when not empty
     int64_t threads = 0;   // intra-op threads; 0: this machine's cores
+    bool testSplit = true; // false (predict): the data set is read only when the checkpoint
+                           // has no data card to give the class names and normalisation
 };
 
 /// A loaded checkpoint.
@@ -36,7 +38,8 @@ struct CheckpointModel {
     std::string weights;                 // "raw" or "ema"
     std::vector<std::string> classNames; // index = class, as the model was trained
     data::Normalization normalization;   // what training normalised with
-    data::Dataset test;                  // the data set's test split (what eval evaluates)
+    data::Dataset test;                  // the data set's test split (what eval evaluates);
+                                         // empty when options.testSplit was false
 
     /// The image size and channels the model takes (model.image_size, model.in_channels).
     int64_t imageSize() const { return config.model.imageSize; }
@@ -52,7 +55,8 @@ struct CheckpointModel {
 };
 
 /// Reads `path`, builds its model with the chosen weights, and reads its data set (data.dir or
-/// options.dataDir) for the class names and the normalisation, as evaluation does. Throws
+/// options.dataDir) for the test split, and for the class names and the normalisation when the
+/// checkpoint predates its data card (which, when present, the data set must agree with). Throws
 /// mwb::Error naming the file when it is not a checkpoint, holds no EMA weights but
 /// options.ema is set, or when the data set's classes do not match the model's outputs.
 CheckpointModel loadCheckpointModel(const std::string& path, const CheckpointModelOptions& options,
