@@ -15,18 +15,9 @@
 
 using namespace mwb::train;
 using mwb::test::TinyNet;
+using mwb::test::tinyRules;
 
 namespace {
-
-ParamGroupRules tinyRules() {
-    ParamGroupRules r;
-    r.depth = 3;
-    r.layerDecayRate = 0.5;
-    r.weightDecay = 0.05;
-    r.layerId = [](const std::string& n) { return mwb::test::tinyLayerId(n, 3); };
-    r.excluded = mwb::test::tinyExcluded;
-    return r;
-}
 
 struct Trained {
     TinyNet net{8, 3};
@@ -42,7 +33,7 @@ void train20Steps(Trained& t, AdamWKernel kernel) {
     OptimizerConfig options;
     options.lr = 1e-2;
     options.weightDecay = 0.05;
-    t.optimizer = std::make_unique<Optimizer>(makeParamGroups(*t.net, tinyRules()), options, kernel);
+    t.optimizer = std::make_unique<Optimizer>(makeParamGroups(*t.net, tinyRules(3)), options, kernel);
     const auto& params = t.optimizer->parameters();
     for (int step = 1; step <= 20; ++step) {
         t.optimizer->setLearningRate(1e-2 * (1.0 - step / 40.0));

@@ -10,20 +10,7 @@
 
 using namespace mwb::train;
 using mwb::test::TinyNet;
-
-namespace {
-
-ParamGroupRules tinyRules(int64_t depth) {
-    ParamGroupRules r;
-    r.depth = depth;
-    r.layerDecayRate = 0.5;
-    r.weightDecay = 0.05;
-    r.layerId = [depth](const std::string& n) { return mwb::test::tinyLayerId(n, depth); };
-    r.excluded = mwb::test::tinyExcluded;
-    return r;
-}
-
-}  // namespace
+using mwb::test::tinyRules;
 
 TEST(ParamGroups, EveryParameterInExactlyOneGroupWithItsScaleAndDecay) {
     TinyNet net(8, 3);

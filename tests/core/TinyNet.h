@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "mwb/step/ParamGroups.h"
+
 namespace mwb::test {
 
 struct TinyNetImpl : torch::nn::Module {
@@ -46,6 +48,17 @@ inline int64_t tinyLayerId(const std::string& name, int64_t depth) {
 /// Biases, norm weights and the position embedding get no weight decay.
 inline bool tinyExcluded(const std::string& name, const torch::Tensor& p) {
     return p.dim() <= 1 || name == "pos_embed";
+}
+
+/// Param group rules for a TinyNet of `depth` blocks: layer decay 0.5, weight decay 0.05.
+inline train::ParamGroupRules tinyRules(int64_t depth) {
+    train::ParamGroupRules r;
+    r.depth = depth;
+    r.layerDecayRate = 0.5;
+    r.weightDecay = 0.05;
+    r.layerId = [depth](const std::string& n) { return tinyLayerId(n, depth); };
+    r.excluded = tinyExcluded;
+    return r;
 }
 
 }  // namespace mwb::test

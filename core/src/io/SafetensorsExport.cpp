@@ -7,7 +7,9 @@
 #include "mwb/Error.h"
 #include "mwb/config/AtomicFile.h"
 #include "mwb/config/ConfigJson.h"
+#include "mwb/model/Block.h"
 #include "mwb/model/MambaMixer.h"
+#include "mwb/model/VisionMamba.h"
 
 namespace mwb::io {
 namespace {
@@ -93,7 +95,6 @@ std::vector<std::pair<std::string, std::string>> exportMetadata(const Checkpoint
         {"formula", "input = (pixel * scale - mean[c]) / std[c]"},
         {"layout", "NCHW"},
         {"dtype", "float32"}};
-    const int64_t tokens = (m.imageSize / m.patchSize) * (m.imageSize / m.patchSize);
     nlohmann::ordered_json architecture = {
         {"name", "VisionMamba"},
         {"image_size", m.imageSize},
@@ -108,13 +109,13 @@ std::vector<std::pair<std::string, std::string>> exportMetadata(const Checkpoint
         {"d_inner", m.expand * m.width},
         {"dt_rank", model::defaultDtRank(m.width)},
         {"norm", m.norm == "rms" ? "RMSNorm" : "LayerNorm"},
-        {"norm_eps", 1e-5},
+        {"norm_eps", model::kNormEps},
         {"bidirectional", m.bidirectional},
         {"directions_combine",
          m.bidirectional ? "mean: (forward scan + flipped backward scan of the flipped sequence) / 2" : "none"},
         {"pool", m.pool},
         {"class_token", m.pool == "cls" ? "first: prepended before the position embedding is added" : "none"},
-        {"tokens", tokens + (m.pool == "cls" ? 1 : 0)}};
+        {"tokens", model::tokenCount(m)}};
     nlohmann::ordered_json training = {{"epoch", state.epoch},
                                        {"global_step", state.globalStep},
                                        {"best_top1", state.bestTop1},

@@ -8,10 +8,10 @@
 namespace mwb::model {
 
 torch::nn::AnyModule makeNorm(const std::string& kind, int64_t width) {
-    if (kind == "rms") return torch::nn::AnyModule(RMSNorm(width));
+    if (kind == "rms") return torch::nn::AnyModule(RMSNorm(width, kNormEps));
     if (kind == "layer") {
         return torch::nn::AnyModule(
-            torch::nn::LayerNorm(torch::nn::LayerNormOptions({width}).eps(1e-5)));
+            torch::nn::LayerNorm(torch::nn::LayerNormOptions({width}).eps(kNormEps)));
     }
     throw Error("unknown norm \"" + kind + "\" (model.norm); use \"rms\" or \"layer\"");
 }

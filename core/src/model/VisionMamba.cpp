@@ -36,6 +36,11 @@ void validate(const VisionMambaOptions& o) {
             "drop_path.rate " + std::to_string(o.dropPathRate) + " is outside [0, 1)");
 }
 
+int64_t tokenCount(const ModelShape& shape) {
+    const int64_t side = shape.imageSize / shape.patchSize;
+    return side * side + (shape.pool == "cls" ? 1 : 0);
+}
+
 VisionMambaImpl::VisionMambaImpl(const VisionMambaOptions& options) : options_(options) {
     validate(options);
     const int64_t d = options.width;
@@ -74,10 +79,7 @@ VisionMambaImpl::VisionMambaImpl(const VisionMambaOptions& options) : options_(o
     head->bias.zero_();
 }
 
-int64_t VisionMambaImpl::tokenCount() const {
-    const int64_t side = options_.imageSize / options_.patchSize;
-    return side * side + (options_.pool == "cls" ? 1 : 0);
-}
+int64_t VisionMambaImpl::tokenCount() const { return model::tokenCount(options_); }
 
 torch::Tensor VisionMambaImpl::forward(const torch::Tensor& images) {
     TORCH_CHECK(images.dim() == 4 && images.size(1) == options_.inChannels &&

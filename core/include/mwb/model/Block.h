@@ -34,6 +34,9 @@ TORCH_MODULE(Block);
 
 /// The normalisation named by `kind` ("rms" or "layer") over `width` features; throws
 /// mwb::Error for any other name.
+/// The eps of every norm of the network (RMSNorm and LayerNorm alike); exports state it.
+constexpr double kNormEps = 1e-5;
+
 torch::nn::AnyModule makeNorm(const std::string& kind, int64_t width);
 
 }  // namespace mwb::model

@@ -21,6 +21,9 @@ struct VisionMambaOptions : ModelShape {
     double dropPathRate = 0.0;     // drop path of the last block (0 at the first, linear)
 };
 
+/// Tokens a network of `shape` runs over: (imageSize / patchSize)^2, plus one with the class token.
+int64_t tokenCount(const ModelShape& shape);
+
 /// Throws mwb::Error naming the field when the options cannot make a model.
 void validate(const VisionMambaOptions& options);
 
