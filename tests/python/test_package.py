@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import torch
+from safetensors import safe_open
 
 import mamba_workbench as mwb
 
@@ -102,6 +103,15 @@ def main(mambawb, work):
             run(mambawb, "eval", "--checkpoint", checkpoint, "--predictions", predictions, *flag)
             exports[(name, weights)] = export
 
+            # The safetensors library itself reads the file: the same tensors, the metadata.
+            with safe_open(str(export), framework="pt") as f:
+                library = {n: f.get_tensor(n) for n in f.keys()}
+                library_meta = f.metadata()
+            ours = mwb.read_export(export)
+            check(library.keys() == ours.tensors.keys()
+                  and all(torch.equal(library[n], ours.tensors[n]) for n in library)
+                  and library_meta["weights"] == weights and library_meta["format_version"] == "1",
+                  f"{name} {weights}: the safetensors library reads {len(library)} tensors and the metadata")
             model, preprocess, class_names = mwb.load(export)
             check(class_names[:2] == ["T-shirt/top", "Trouser"] and len(class_names) == 10,
                   f"{name} {weights}: the class names")
